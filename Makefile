@@ -1,0 +1,39 @@
+# Two entry points for a fresh machine (Python 3.11+ and make):
+#   make book   set up .venv and build the HTML book into _build/html (warnings are errors)
+#   make test   set up .venv and run every test: companion, pairing, book checks, every chapter (smoke)
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CHAPTERS := $(wildcard chapters/*.md)
+
+.PHONY: venv book test sync execute clean
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt -c constraints.txt
+	touch $@
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
+
+test: $(STAMP)
+	GAN_BOOK_PROFILE=smoke $(PY) -m pytest
+
+# Keep every chapter's .md and .ipynb equal after editing either one.
+sync: $(STAMP)
+	$(VENV)/bin/jupytext --sync $(CHAPTERS)
+
+# Re-run chapters in the full profile and store their outputs in the .ipynb:
+#   make execute NB=chapters/04_one_hot_pytorch.ipynb
+NB ?= $(CHAPTERS:.md=.ipynb)
+execute: $(STAMP)
+	$(VENV)/bin/jupytext --sync $(NB:.ipynb=.md)
+	cd chapters && for nb in $(notdir $(NB)); do \
+	  GAN_BOOK_PROFILE=full ../$(PY) -m jupyter execute --inplace $$nb || exit 1; done
+
+clean:
+	rm -rf _build

@@ -1,0 +1,1 @@
+"""Companion code for the GAN book."""

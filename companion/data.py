@@ -1,0 +1,266 @@
+"""MNIST and Fashion-MNIST from their IDX files, as NumPy arrays for either framework.
+
+Files live in ``<data_dir>/<dataset>/<name>.gz`` (``data_dir`` is ``GAN_BOOK_DATA`` or a user
+cache directory, see :func:`companion.settings.data_dir`). A file found there is checked
+against the SHA-256 of its *decompressed* bytes (the same for every faithful copy, however it
+was gzipped); a missing file is downloaded from the official mirrors with a progress bar
+(pooch + tqdm). A corrupt file, or one that cannot be fetched, raises :class:`DataError`
+with a message that names the file, the directory and what to do.
+
+Framework-neutral: never imports torch or tensorflow.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import warnings
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from companion import settings
+
+__all__ = [
+    "DATASETS",
+    "DataError",
+    "Dataset",
+    "TrainingData",
+    "load",
+    "load_for_training",
+    "to_unit_range",
+    "from_unit_range",
+]
+
+
+class DataError(RuntimeError):
+    """A dataset file is missing and cannot be downloaded, or is corrupt."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Where a dataset comes from and what its files must contain.
+
+    Attributes:
+        name: folder name under the data directory (``"mnist"``, ``"fashion-mnist"``).
+        mirrors: base URLs tried in order for a missing file.
+        sha256: file name -> SHA-256 of the decompressed bytes.
+        classes: the ten class names, index = label.
+    """
+
+    name: str
+    mirrors: tuple[str, ...]
+    sha256: dict[str, str]
+    classes: tuple[str, ...]
+
+
+DATASETS: dict[str, Dataset] = {
+    "mnist": Dataset(
+        name="mnist",
+        mirrors=(
+            "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            "https://storage.googleapis.com/cvdf-datasets/mnist/",
+        ),
+        sha256={
+            "train-images-idx3-ubyte.gz": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+            "train-labels-idx1-ubyte.gz": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+            "t10k-images-idx3-ubyte.gz": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+            "t10k-labels-idx1-ubyte.gz": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+        },
+        classes=tuple(str(d) for d in range(10)),
+    ),
+    "fashion-mnist": Dataset(
+        name="fashion-mnist",
+        mirrors=("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",),
+        sha256={
+            "train-images-idx3-ubyte.gz": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+            "train-labels-idx1-ubyte.gz": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+            "t10k-images-idx3-ubyte.gz": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+            "t10k-labels-idx1-ubyte.gz": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+        },
+        classes=(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+        ),
+    ),
+}
+
+_SPLIT_PREFIX = {"train": "train", "test": "t10k"}
+_IDX_MAGIC = {"images": 0x0803, "labels": 0x0801}  # uint8 data, 3 or 1 dimensions
+
+
+def _dataset(name: str) -> Dataset:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise ValueError(
+            f"Unknown dataset {name!r}. Choose one of {sorted(DATASETS)}."
+        ) from None
+
+
+def _file_names(name: str, split: str) -> tuple[str, str]:
+    if split not in _SPLIT_PREFIX:
+        raise ValueError(f"Unknown split {split!r} for {name}. Choose 'train' or 'test'.")
+    prefix = _SPLIT_PREFIX[split]
+    return f"{prefix}-images-idx3-ubyte.gz", f"{prefix}-labels-idx1-ubyte.gz"
+
+
+def _download(ds: Dataset, file_name: str, folder: Path) -> Path:
+    """Fetch ``file_name`` from the first mirror that answers; DataError if none does."""
+    import pooch  # imported here: only a download needs it
+
+    errors = []
+    for base in ds.mirrors:
+        try:
+            return Path(
+                pooch.retrieve(
+                    url=base + file_name,
+                    known_hash=None,  # checked after decompression, see _read_verified
+                    fname=file_name,
+                    path=folder,
+                    progressbar=True,
+                )
+            )
+        except Exception as exc:  # noqa: BLE001 - any failure means "try the next mirror"
+            errors.append(f"{base}{file_name}: {exc.__class__.__name__}: {exc}")
+    raise DataError(
+        f"The {ds.name} file {file_name} is not in {folder} and could not be downloaded "
+        f"(tried {len(ds.mirrors)} mirror(s): {'; '.join(errors)}). "
+        f"Connect to the internet and run again, or copy {file_name} into {folder} yourself "
+        f"(or point GAN_BOOK_DATA at a folder that has {ds.name}/{file_name})."
+    )
+
+
+def _read_verified(ds: Dataset, path: Path) -> bytes:
+    """Decompress ``path`` and check the SHA-256 of its bytes; DataError if it does not match."""
+    remedy = (
+        f"Delete {path} and run again to download a fresh copy, or replace it with an intact "
+        f"copy of {ds.name}/{path.name}."
+    )
+    try:
+        raw = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DataError(
+            f"The {ds.name} file {path.name} in {path.parent} is corrupt or truncated: it is not "
+            f"a complete gzip file ({exc.__class__.__name__}: {exc}). {remedy}"
+        ) from None
+    digest = hashlib.sha256(raw).hexdigest()
+    expected = ds.sha256[path.name]
+    if digest != expected:
+        raise DataError(
+            f"The {ds.name} file {path.name} in {path.parent} does not hold the expected data: "
+            f"the SHA-256 of its decompressed bytes is {digest[:16]}..., expected "
+            f"{expected[:16]}.... {remedy}"
+        )
+    return raw
+
+
+def _parse_idx(raw: bytes, kind: str, path: Path) -> np.ndarray:
+    """Turn IDX bytes (big-endian header, then uint8 values) into an array."""
+    ndim = 3 if kind == "images" else 1
+    header = 4 + 4 * ndim
+    magic = int.from_bytes(raw[:4], "big")
+    if magic != _IDX_MAGIC[kind]:
+        raise DataError(f"{path} is not an IDX {kind} file (magic number {magic:#x}).")
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def file_path(name: str, file_name: str) -> Path:
+    """Where ``file_name`` of dataset ``name`` is looked for: ``<data_dir>/<name>/<file_name>``."""
+    return settings.data_dir() / name / file_name
+
+
+def load(name: str = "mnist", split: str = "train", download: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Load one split of MNIST or Fashion-MNIST.
+
+    Args:
+        name: ``"mnist"`` or ``"fashion-mnist"``.
+        split: ``"train"`` (60,000 images) or ``"test"`` (10,000 images).
+        download: fetch missing files from the official mirrors (with a progress bar).
+
+    Returns:
+        ``(images, labels)``: ``uint8`` arrays of shape ``(N, 28, 28)`` with values 0..255, and
+        ``(N,)`` with class indices 0..9.
+
+    Raises:
+        DataError: a file is missing and cannot be downloaded, or is corrupt.
+        ValueError: unknown dataset or split.
+    """
+    ds = _dataset(name)
+    arrays = []
+    for kind, file_name in zip(("images", "labels"), _file_names(name, split)):
+        path = file_path(name, file_name)
+        if not path.exists():
+            if not download:
+                raise DataError(
+                    f"The {name} file {file_name} is not in {path.parent}. Run with "
+                    f"download=True on a machine with internet, or copy the file there."
+                )
+            path = _download(ds, file_name, path.parent)
+        arrays.append(_parse_idx(_read_verified(ds, path), kind, path))
+    images, labels = arrays
+    if len(images) != len(labels):
+        raise DataError(f"{name} {split}: {len(images)} images but {len(labels)} labels.")
+    return images, labels
+
+
+class TrainingData(NamedTuple):
+    """What a chapter trains on, and a description that names the dataset and split."""
+
+    images: np.ndarray
+    labels: np.ndarray
+    description: str
+
+
+def load_for_training(name: str = "mnist", max_images: int | None = None) -> TrainingData:
+    """The images a chapter trains on, chosen by the profile.
+
+    The ``full`` profile trains on the training split. The ``smoke`` profile trains on the test
+    split (the one CI has offline), cut to ``max_images``. Only when the full profile cannot get
+    the training split (absent and not downloadable, as for MNIST on machines with no network)
+    does it fall back to the test split, and then it warns and says so in ``description``:
+    never silently.
+
+    Args:
+        name: ``"mnist"`` or ``"fashion-mnist"``.
+        max_images: keep at most this many images (the first ones), or all when ``None``.
+
+    Returns:
+        :class:`TrainingData` with ``images`` ``uint8 (N, 28, 28)``, ``labels`` ``uint8 (N,)``
+        and a one-line ``description`` such as ``"mnist train split (60,000 images)"``.
+    """
+    note = ""
+    if settings.is_smoke():
+        split = "test"
+        images, labels = load(name, split)
+    else:
+        split = "train"
+        try:
+            images, labels = load(name, split)
+        except DataError as exc:
+            if any(file_path(name, f).exists() for f in _file_names(name, "train")):
+                raise  # a corrupt training file is an error to fix, never a reason to fall back
+            split = "test"
+            images, labels = load(name, split)
+            note = (
+                " FALLBACK: the training split could not be had here, so this run trained on "
+                "the 10,000-image test split; with internet the full run uses the training split"
+            )
+            warnings.warn(f"{name}: training split unavailable ({exc}).{note}", stacklevel=2)
+    if max_images is not None:
+        images, labels = images[:max_images], labels[:max_images]
+    return TrainingData(images, labels, f"{name} {split} split ({len(images):,} images){note}")
+
+
+def to_unit_range(images: np.ndarray) -> np.ndarray:
+    """Scale ``uint8`` pixels 0..255 to ``float32`` in [-1, 1] (the range of a tanh generator)."""
+    return images.astype(np.float32) / 127.5 - 1.0
+
+
+def from_unit_range(images: np.ndarray) -> np.ndarray:
+    """Map generator outputs in [-1, 1] back to ``uint8`` pixels 0..255 (clipping outliers)."""
+    return np.clip((np.asarray(images, dtype=np.float32) + 1.0) * 127.5, 0, 255).round().astype(np.uint8)

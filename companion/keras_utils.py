@@ -1,0 +1,43 @@
+"""TensorFlow/Keras helpers: device choice, seeding and a device description for the run report.
+
+Imports tensorflow and keras; never imports torch.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's start-up chatter
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from companion import settings  # noqa: E402
+
+__all__ = ["pick_device", "describe_device", "seed"]
+
+
+def pick_device() -> str:
+    """The TensorFlow device name to place work on: ``"/GPU:0"`` when a GPU is visible, else ``"/CPU:0"``.
+
+    TensorFlow places operations on the first GPU by itself; the name is for ``tf.device``
+    blocks and for the run report.
+    """
+    return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
+
+
+def describe_device(device: str | None = None) -> str:
+    """A readable name, e.g. ``"/GPU:0 (NVIDIA H100 80GB HBM3)"`` or ``"/CPU:0 cpu (2 cores, x86_64)"``."""
+    device = device or pick_device()
+    if "GPU" in device.upper():
+        gpus = tf.config.list_physical_devices("GPU")
+        details = tf.config.experimental.get_device_details(gpus[0]) if gpus else {}
+        return f"{device} ({details.get('device_name', 'GPU')})"
+    return f"{device} {settings.cpu_description()}"
+
+
+def seed(value: int) -> None:
+    """Seed Python, NumPy, TensorFlow and Keras with one call (``keras.utils.set_random_seed``)."""
+    settings.seed_everything(value)
+    keras.utils.set_random_seed(value)
