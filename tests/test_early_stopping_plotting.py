@@ -1,0 +1,49 @@
+"""companion.early_stopping and companion.plotting."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from companion.early_stopping import EarlyStopping  # noqa: E402
+from companion.plotting import animate, image_grid, plot_losses, show_images  # noqa: E402
+
+
+def test_early_stopping_keeps_best_and_stops_after_patience():
+    stopper = EarlyStopping(patience=2)
+    decisions = [stopper.update(d, snapshot=lambda d=d: f"state@{d}") for d in (3.0, 1.0, 2.0, float("nan"))]
+    assert decisions == [False, False, False, True]
+    assert stopper.best == 1.0 and stopper.best_state == "state@1.0" and stopper.best_check == 1
+    assert stopper.stopped and len(stopper.history) == 4
+
+
+def test_early_stopping_min_delta_and_bad_arguments():
+    stopper = EarlyStopping(patience=1, min_delta=0.5)
+    stopper.update(1.0)
+    assert stopper.update(0.8) is True  # not better by more than 0.5
+    with pytest.raises(ValueError):
+        EarlyStopping(patience=0)
+    with pytest.raises(ValueError):
+        EarlyStopping(patience=3, min_delta=-1)
+
+
+def test_image_grid_shapes_and_range():
+    grid = image_grid(-np.ones((10, 28, 28)), ncols=4, padding=2)
+    assert grid.shape == (3 * 30 + 2, 4 * 30 + 2)
+    assert grid.min() == 0.0 and grid.max() == 1.0  # -1 maps to black, padding is white
+    chw = image_grid(np.zeros((2, 3, 8, 8)), ncols=2)
+    assert chw.shape == (12, 22, 3)
+    with pytest.raises(ValueError):
+        image_grid(np.zeros((0, 28, 28)))
+
+
+def test_plots_and_animation_draw():
+    ax = plot_losses({"D": np.linspace(1, 0, 50), "G": np.linspace(0, 1, 50)}, smooth=5)
+    assert len(ax.lines) == 2
+    show_images(np.zeros((4, 28, 28)), ncols=2, title="t")
+    anim = animate([np.zeros((4, 4)), np.ones((4, 4))], lambda a, f: a.imshow(f))
+    assert "<script" in anim.to_jshtml()
+    with pytest.raises(ValueError):
+        animate([], lambda a, f: None)

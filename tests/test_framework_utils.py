@@ -1,0 +1,47 @@
+"""companion.torch_utils and companion.keras_utils: device choice, description and seeding."""
+
+import subprocess
+import sys
+
+import numpy as np
+
+
+def test_torch_device_and_seed():
+    import torch
+
+    from companion.torch_utils import describe_device, pick_device, seed
+
+    device = pick_device()
+    assert device.type in ("cuda", "mps", "cpu")
+    assert pick_device("cpu") == torch.device("cpu")
+    assert describe_device(torch.device("cpu")).startswith("cpu (")
+    g1 = seed(7)
+    a = torch.randn(3), torch.randn(2, generator=g1), np.random.rand()
+    g2 = seed(7)
+    b = torch.randn(3), torch.randn(2, generator=g2), np.random.rand()
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1]) and a[2] == b[2]
+
+
+def test_keras_device_and_seed():
+    import tensorflow as tf
+
+    from companion.keras_utils import describe_device, pick_device, seed
+
+    assert pick_device() in ("/GPU:0", "/CPU:0")
+    assert describe_device("/CPU:0").startswith("/CPU:0 cpu (")
+    seed(5)
+    a = tf.random.normal((3,)).numpy()
+    seed(5)
+    b = tf.random.normal((3,)).numpy()
+    np.testing.assert_array_equal(a, b)
+
+
+def test_framework_helpers_stay_apart():
+    """A PyTorch chapter never imports TensorFlow, and the reverse."""
+    probe = "import sys, {m}; print('tensorflow' in sys.modules, 'torch' in sys.modules)"
+    torch_side = subprocess.run([sys.executable, "-c", probe.format(m="companion.torch_utils")],
+                                capture_output=True, text=True, check=True).stdout.split()
+    keras_side = subprocess.run([sys.executable, "-c", probe.format(m="companion.keras_utils")],
+                                capture_output=True, text=True, check=True).stdout.split()
+    assert torch_side == ["False", "True"]
+    assert keras_side == ["True", "False"]
