@@ -14,6 +14,7 @@ weights that do not fit. Imports tensorflow and keras; never imports torch.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from companion import keras_utils  # noqa: F401  (sets KERAS_BACKEND and quiets TensorFlow first)
@@ -66,8 +67,9 @@ def load_keras(path: str | Path) -> keras.Model:
     Safe mode refuses to deserialise Python lambdas stored in the file (they could run code).
 
     Raises:
-        ArtifactError: the file is missing, truncated, of another format, or cannot be rebuilt
-            (for example a custom layer that is not registered in this process).
+        ArtifactError: the file is missing, truncated, of another format, holds Python code that
+            safe mode refuses to run, or cannot be rebuilt (for example a custom layer that is
+            not registered in this process).
     """
     path = require_file(path)
     found = sniff_format(path)
@@ -76,6 +78,13 @@ def load_keras(path: str | Path) -> keras.Model:
     try:
         return keras.saving.load_model(path, safe_mode=True)
     except Exception as exc:  # Keras raises ValueError/TypeError/KeyError depending on the damage
+        if "safe_mode" in str(exc):
+            raise ArtifactError(
+                f"keras.saving.load_model refused {path}: it contains Python code (a Lambda layer "
+                f"or function stored as bytecode) that would run when the model is rebuilt. Pass "
+                f"safe_mode=False only if you wrote the file yourself or fully trust its source; "
+                f"otherwise ask for a model without Lambda layers, or for a weights file."
+            ) from exc
         raise ArtifactError(
             f"{path} could not be rebuilt by keras.saving.load_model ({str(exc).splitlines()[0][:300]}). "
             f"If the model uses custom layers, import and register them "
@@ -112,7 +121,7 @@ def load_weights(model: keras.Model, path: str | Path) -> keras.Model:
         model.load_weights(path)
     except (ValueError, KeyError) as exc:
         raise ArtifactError(
-            f"The weights in {path} do not fit {model.name} ({str(exc).splitlines()[0][:300]}). Build the "
+            f"The weights in {path} do not fit {model.name} ({' '.join(str(exc).split())[:400]}). Build the "
             f"model with the architecture and sizes it was trained with (see the metadata sidecar), "
             f"then load again."
         ) from exc
@@ -131,5 +140,11 @@ def export_saved_model(model: keras.Model, path: str | Path) -> Path:
     ``float32`` batch ``(batch, latent_dim)``. No Keras and no model code are needed to load it.
     """
     path = Path(path)
-    model.export(str(path), format="tf_saved_model", verbose=False)
+    tf_logger = logging.getLogger("tensorflow")
+    level = tf_logger.level
+    tf_logger.setLevel(logging.WARNING)  # hide "INFO: Assets written to ..."
+    try:
+        model.export(str(path), format="tf_saved_model", verbose=False)
+    finally:
+        tf_logger.setLevel(level)
     return path

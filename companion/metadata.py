@@ -35,8 +35,11 @@ __all__ = [
     "read_metadata",
 ]
 
+#: Version of the sidecar's JSON layout, written into every sidecar.
 SCHEMA_VERSION = 1
+#: Frameworks a sidecar may name.
 FRAMEWORKS = ("pytorch", "keras")
+#: Noise distributions a sidecar may name for the generator's input.
 NOISE_DISTRIBUTIONS = ("standard_normal", "uniform_-1_1")
 
 

@@ -91,3 +91,10 @@ def test_file_of_another_format(tmp_path: Path):
         load_weights(_net(), tmp_path / "g.keras")
     with pytest.raises(ArtifactError, match="does not exist"):
         load_keras(tmp_path / "nope.keras")
+
+
+def test_lambda_is_refused_in_safe_mode(tmp_path: Path):
+    net = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda x: x * 2)])
+    save_keras(net, tmp_path / "lambda.keras")
+    with pytest.raises(ArtifactError, match="refused.*Python code.*safe_mode=False"):
+        load_keras(tmp_path / "lambda.keras")
