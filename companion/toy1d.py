@@ -51,7 +51,8 @@ def _softplus(t: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, t)
 
 
-def init_mlp(rng: np.random.Generator, hidden: int = 16, scale: float = 1.0, out_scale: float = 0.1) -> Dict[str, np.ndarray]:
+def init_mlp(rng: np.random.Generator, hidden: int = 16, scale: float = 1.0,
+             out_scale: float = 0.1) -> Dict[str, np.ndarray]:
     """Random parameters for a 1 -> ``hidden`` -> 1 tanh network.
 
     Args:
@@ -105,7 +106,8 @@ def mlp_forward(p: Dict[str, np.ndarray], x: np.ndarray) -> Tuple[np.ndarray, Tu
     return h @ p["w2"] + p["b2"], (x, h)
 
 
-def mlp_backward(p: Dict[str, np.ndarray], cache: Tuple[np.ndarray, np.ndarray], dy: np.ndarray) -> Tuple[Dict[str, np.ndarray], np.ndarray]:
+def mlp_backward(p: Dict[str, np.ndarray], cache: Tuple[np.ndarray, np.ndarray],
+                 dy: np.ndarray) -> Tuple[Dict[str, np.ndarray], np.ndarray]:
     """Chain rule through the network: from ``dL/dy`` to parameter gradients and ``dL/dx``.
 
     With ``a = W1 x + b1`` and ``h = tanh(a)``: ``dL/dw2 = sum_n dy_n h_n``, ``dL/db2 = sum_n dy_n``,
@@ -133,7 +135,8 @@ def mlp_backward(p: Dict[str, np.ndarray], cache: Tuple[np.ndarray, np.ndarray],
     return grads, da @ p["W1"]
 
 
-def d_loss_and_grads(d: Dict[str, np.ndarray], x_real: np.ndarray, x_fake: np.ndarray) -> Tuple[float, Dict[str, np.ndarray]]:
+def d_loss_and_grads(d: Dict[str, np.ndarray], x_real: np.ndarray,
+                     x_fake: np.ndarray) -> Tuple[float, Dict[str, np.ndarray]]:
     """The discriminator's loss (binary cross-entropy, real = 1, fake = 0) and its gradients.
 
     ``L_D = -mean log D(x_real) - mean log(1 - D(x_fake))``. With logit ``l``,
@@ -155,7 +158,8 @@ def d_loss_and_grads(d: Dict[str, np.ndarray], x_real: np.ndarray, x_fake: np.nd
     return float(loss), {k: g_real[k] + g_fake[k] for k in g_real}
 
 
-def g_loss_and_grads(g: Dict[str, np.ndarray], d: Dict[str, np.ndarray], z: np.ndarray, kind: str = "non_saturating") -> Tuple[float, Dict[str, np.ndarray]]:
+def g_loss_and_grads(g: Dict[str, np.ndarray], d: Dict[str, np.ndarray], z: np.ndarray,
+                     kind: str = "non_saturating") -> Tuple[float, Dict[str, np.ndarray]]:
     """The generator's loss and its gradients, through the (fixed) discriminator.
 
     ``kind="saturating"`` minimises ``mean log(1 - D(G(z)))`` (the minimax game as written);
@@ -201,7 +205,8 @@ class Adam:
         ValueError: if ``lr`` is not positive or a beta is outside [0, 1).
     """
 
-    def __init__(self, lr: float = 1e-3, betas: Tuple[float, float] = (0.5, 0.999), eps: float = 1e-8) -> None:
+    def __init__(self, lr: float = 1e-3, betas: Tuple[float, float] = (0.5, 0.999),
+                 eps: float = 1e-8) -> None:
         if not lr > 0:
             raise ValueError(f"lr must be positive, got {lr!r}.")
         if not all(0.0 <= b < 1.0 for b in betas):
