@@ -28,9 +28,9 @@ __all__ = [
     "is_valid", "histogram", "total_variation", "PatternReport", "evaluate", "plot_histogram",
 ]
 
-DEPTH = 100   # integers 0..99, one-hot vectors of length 100
-STEP = 5      # the pattern: multiples of 5
-LENGTH = 10   # integers per sequence, as in the seed article
+DEPTH = 100   #: integers 0..99, one-hot vectors of length 100
+STEP = 5      #: the pattern: multiples of 5
+LENGTH = 10   #: integers per sequence, as in the seed article
 
 
 def _check_positive(name: str, value: int) -> int:
@@ -124,6 +124,10 @@ class PatternReport:
         n_valid: how many valid values there are (20 for multiples of 5 below 100).
         distance: :func:`total_variation` to the uniform target, in ``[0, 1]``.
         distinct: how many distinct integers appear at all, valid or not.
+        effective: effective number of valid values, ``exp(H)`` with ``H`` the entropy of the
+            frequencies of the valid values among the valid outputs: 20 for a uniform spread,
+            about 3 when nearly all outputs are three values (a collapse that coverage alone,
+            which counts a value seen once, does not show); 0 when nothing is valid.
     """
 
     n: int
@@ -132,16 +136,22 @@ class PatternReport:
     n_valid: int
     distance: float
     distinct: int
+    effective: float
 
     def __str__(self) -> str:
         return (f"n={self.n} valid={self.share_valid:.1%} covered={self.covered}/{self.n_valid} "
-                f"distinct={self.distinct} TV={self.distance:.3f}")
+                f"effective={self.effective:.1f} distinct={self.distinct} TV={self.distance:.3f}")
 
 
 def evaluate(values: ArrayLike, depth: int = DEPTH, step: int = STEP) -> PatternReport:
     """Grade generated integers (any shape): share valid, coverage, distance to the uniform target."""
     flat = _as_integers(values)
     ok = is_valid(flat, depth, step)
+    effective = 0.0
+    if ok.any():
+        _, counts = np.unique(flat[ok], return_counts=True)
+        freq = counts / counts.sum()
+        effective = float(np.exp(-(freq * np.log(freq)).sum()))
     return PatternReport(
         n=int(flat.size),
         share_valid=float(ok.mean()),
@@ -149,6 +159,7 @@ def evaluate(values: ArrayLike, depth: int = DEPTH, step: int = STEP) -> Pattern
         n_valid=int(valid_values(depth, step).size),
         distance=total_variation(flat, depth, step),
         distinct=int(np.unique(flat).size),
+        effective=effective,
     )
 
 

@@ -90,6 +90,8 @@ def test_evaluate_reports_validity_coverage_and_distance():
     report = ip.evaluate(values)
     assert report.n == 8 and report.share_valid == pytest.approx(6 / 8)
     assert report.covered == 3 and report.n_valid == 20 and report.distinct == 5
+    freq = np.array([2, 1, 3]) / 6
+    assert report.effective == pytest.approx(np.exp(-(freq * np.log(freq)).sum()))
     assert 0 < report.distance < 1
     assert "covered=3/20" in str(report) and "valid=75.0%" in str(report)
 
@@ -98,6 +100,13 @@ def test_collapsed_generator_is_caught():
     report = ip.evaluate(np.array([55, 20, 75, 20, 80, 55, 35, 55, 30, 55] * 100))
     assert report.share_valid == 1.0 and report.covered == 6
     assert report.distance > 0.6
+    assert 4 < report.effective < 6
+
+
+def test_effective_number_of_values_extremes():
+    assert ip.evaluate(ip.valid_values()).effective == pytest.approx(20.0)
+    assert ip.evaluate(np.array([35] * 50 + [1])).effective == pytest.approx(1.0)
+    assert ip.evaluate(np.array([1, 2, 3])).effective == 0.0
 
 
 def test_plot_histogram_draws_valid_invalid_and_target():
