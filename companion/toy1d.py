@@ -194,7 +194,9 @@ def g_loss_and_grads(g: Dict[str, np.ndarray], d: Dict[str, np.ndarray], z: np.n
 
 
 class Adam:
-    """The Adam optimiser (Kingma and Ba, 2015) for a dict of parameter arrays (as made by :func:`init_mlp`), updating it in place.
+    """The Adam optimiser (Kingma and Ba, 2015) for a dict of parameter arrays, updated in place.
+
+    The dict is one made by :func:`init_mlp`; gradients come in a dict with the same keys.
 
     Args:
         lr: learning rate.
