@@ -28,9 +28,12 @@ __all__ = [
     "is_valid", "histogram", "total_variation", "PatternReport", "evaluate", "plot_histogram",
 ]
 
-DEPTH = 100   #: integers 0..99, one-hot vectors of length 100
-STEP = 5      #: the pattern: multiples of 5
-LENGTH = 10   #: integers per sequence, as in the seed article
+#: How many integers there are (``0..99``), and the length of each one-hot vector.
+DEPTH = 100
+#: The pattern is "multiples of ``STEP``".
+STEP = 5
+#: Integers per training sequence, as in the seed article.
+LENGTH = 10
 
 
 def _check_positive(name: str, value: int) -> int:
