@@ -57,6 +57,9 @@ class Dataset:
     classes: tuple[str, ...]
 
 
+#: The datasets :func:`load` knows, by name (``"mnist"``, ``"fashion-mnist"``).
+#:
+#: :meta hide-value:
 DATASETS: dict[str, Dataset] = {
     "mnist": Dataset(
         name="mnist",

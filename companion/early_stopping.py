@@ -26,6 +26,14 @@ class EarlyStopping(Generic[State]):
             checks, not steps: with a check every 50 steps, patience 20 waits 1,000 steps).
         min_delta: an improvement must lower the best distance by more than this.
 
+    Attributes:
+        best: the lowest distance seen so far (``inf`` before the first check).
+        best_state: what ``snapshot`` returned at the best check (``None`` until then).
+        best_check: index of the check with the best distance (``-1`` before the first).
+        checks: how many checks have been recorded.
+        waited: checks since the last improvement.
+        history: every distance passed to :meth:`update`, in order.
+
     Example::
 
         stopper = EarlyStopping(patience=20)

@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+#: The datasets that have a trained quality classifier in ``companion/weights``.
 DATASETS = ("mnist", "fashion-mnist")
 N_CLASSES = 10
 N_FEATURES = 64
