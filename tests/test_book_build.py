@@ -160,3 +160,22 @@ def test_api_page_shows_every_public_name():
     missing = [f"{name}.{n}" for name in MODULES
                for n in public_names(importlib.import_module(name)) if f"{name}.{n}" not in ids]
     assert not missing, f"the rendered API page does not show: {missing}"
+
+
+def test_offline_refs_quiets_only_stdlib_and_companion_typevars():
+    """book/_ext/offline_refs.py must not hide a broken reference into companion."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        import offline_refs
+    finally:
+        sys.path.remove(str(ROOT / "book" / "_ext"))
+    assert offline_refs.is_standard_library("pathlib.Path")
+    assert offline_refs.is_standard_library("pickle")
+    assert not offline_refs.is_standard_library("numpy.ndarray")
+    assert offline_refs.is_companion_typevar("companion.settings.T")
+    assert not offline_refs.is_companion_typevar("companion.settings.RunReport")
+    assert not offline_refs.is_companion_typevar("companion.settings.no_such_name")
+    assert not offline_refs.is_companion_typevar("companion.no_such_module.T")
+    assert not offline_refs.is_companion_typevar("numpy.T")
