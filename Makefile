@@ -34,6 +34,7 @@ execute: $(STAMP)
 	$(VENV)/bin/jupytext --sync $(NB:.ipynb=.md)
 	cd chapters && for nb in $(notdir $(NB)); do \
 	  GAN_BOOK_PROFILE=full ../$(PY) -m jupyter execute --inplace $$nb || exit 1; done
+	$(PY) scripts/collapse_progress.py $(NB)
 
 clean:
 	rm -rf _build
