@@ -14,7 +14,7 @@ from matplotlib import animation
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["image_grid", "show_images", "plot_losses", "animate"]
+__all__ = ["image_grid", "show_images", "plot_losses", "plot_quality_track", "animate"]
 
 Frame = TypeVar("Frame")
 
@@ -89,6 +89,44 @@ def plot_losses(history: Mapping[str, Sequence[float]], ax: Axes | None = None,
     ax.set_ylabel("loss")
     ax.legend()
     ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_quality_track(track: Sequence[tuple[int, float]], bar: float, reference: float,
+                       reference_label: str, label: str = "generated", ax: Axes | None = None,
+                       color: str | None = None) -> Axes:
+    """Plot FD / real-vs-real baseline against the training step, on a log scale.
+
+    Args:
+        track: ``(step, ratio)`` pairs (extra items per pair are ignored), e.g. from checks with
+            :func:`companion.quality.evaluate` during training. The check at step 0 (the untrained
+            generator, often hundreds of times the baseline) is left out so the scale shows the
+            later steps.
+        bar: the chapter's bar for the ratio, drawn as a dashed red line.
+        reference: a ratio to compare with (e.g. real images of another split), a dotted grey line.
+        reference_label: legend text for ``reference``.
+        label: legend text for the generated images.
+        ax: axes to draw on (a new figure if ``None``).
+        color: line colour of the generated images' ratios.
+
+    Raises:
+        ValueError: no check after step 0 in ``track``.
+    """
+    points = [(int(p[0]), float(p[1])) for p in track if p[0] > 0]
+    if not points:
+        raise ValueError("plot_quality_track needs at least one (step, ratio) pair with step > 0.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    steps, ratios = zip(*points)
+    ax.plot(steps, ratios, "o-", color=color, label=label)
+    ax.axhline(bar, color="tab:red", ls="--", label=f"bar ({bar:g}x)")
+    ax.axhline(reference, color="grey", ls=":", label=reference_label)
+    ax.set_yscale("log")
+    ax.set_xlabel("training step")
+    ax.set_ylabel("FD / real-vs-real baseline")
+    ax.set_title("quality during training (lower is better)")
+    ax.legend()
+    ax.grid(alpha=0.3, which="both")
     return ax
 
 

@@ -4,11 +4,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from companion.early_stopping import EarlyStopping  # noqa: E402
-from companion.plotting import animate, image_grid, plot_losses, show_images  # noqa: E402
+from companion.plotting import animate, image_grid, plot_losses, plot_quality_track, show_images  # noqa: E402
 
 
 def test_early_stopping_keeps_best_and_stops_after_patience():
@@ -47,3 +48,15 @@ def test_plots_and_animation_draw():
     assert "<script" in anim.to_jshtml()
     with pytest.raises(ValueError):
         animate([], lambda a, f: None)
+
+
+def test_plot_quality_track_skips_step_zero_and_rejects_empty():
+    ax = plot_quality_track([(0, 900.0, 0.0), (100, 40.0, 0.9), (200, 20.0, 0.95)], bar=4.0,
+                            reference=1.3, reference_label="real")
+    line = ax.get_lines()[0]
+    assert list(line.get_xdata()) == [100, 200] and list(line.get_ydata()) == [40.0, 20.0]
+    assert ax.get_yscale() == "log"
+    assert [ln.get_ydata()[0] for ln in ax.get_lines()[1:]] == [4.0, 1.3]
+    plt.close("all")
+    with pytest.raises(ValueError, match="step > 0"):
+        plot_quality_track([(0, 900.0)], bar=4.0, reference=1.0, reference_label="real")
