@@ -48,12 +48,19 @@ from companion import settings  # noqa: E402
 __all__ = ["pick_device", "describe_device", "seed"]
 
 
-def pick_device() -> str:
-    """The TensorFlow device name to place work on: ``"/GPU:0"`` when a GPU is visible, else ``"/CPU:0"``.
+def pick_device(prefer: str | None = None) -> str:
+    """The best device available: ``"/GPU:0"`` when a GPU is visible, else ``"/CPU:0"``.
 
-    TensorFlow places operations on the first GPU by itself; the name is for ``tf.device``
-    blocks and for the run report.
+    The twin of :func:`companion.torch_utils.pick_device`: same call, and each returns its
+    framework's own device handle. TensorFlow's handle is a device name string (what
+    ``tf.device`` takes); PyTorch's is a ``torch.device``. TensorFlow places operations on the
+    first GPU by itself; the name is for ``tf.device`` blocks and for the run report.
+
+    Args:
+        prefer: force a device (``"/CPU:0"``, ``"/GPU:1"``) instead.
     """
+    if prefer is not None:
+        return prefer
     return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
 
 
@@ -67,7 +74,13 @@ def describe_device(device: str | None = None) -> str:
     return f"{device} {settings.cpu_description()}"
 
 
-def seed(value: int) -> None:
-    """Seed Python, NumPy, TensorFlow and Keras with one call (``keras.utils.set_random_seed``)."""
+def seed(value: int) -> keras.random.SeedGenerator:
+    """Seed Python, NumPy, TensorFlow and Keras; return a seeded ``keras.random.SeedGenerator``.
+
+    The twin of :func:`companion.torch_utils.seed`: both seed every global generator and return
+    the framework's own seeded generator object, for code that wants a private random stream
+    (``keras.random.normal(shape, seed=generator)``, like ``torch.randn(..., generator=g)``).
+    """
     settings.seed_everything(value)
     keras.utils.set_random_seed(value)
+    return keras.random.SeedGenerator(value)

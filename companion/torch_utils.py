@@ -15,6 +15,9 @@ __all__ = ["pick_device", "describe_device", "seed"]
 def pick_device(prefer: str | None = None) -> torch.device:
     """The best device available: CUDA, then Apple MPS, then the CPU.
 
+    The twin of :func:`companion.keras_utils.pick_device`: same call, and each returns its
+    framework's own device handle (here a ``torch.device``; TensorFlow's is a name string).
+
     Args:
         prefer: force a device (``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``) instead.
     """
@@ -38,7 +41,10 @@ def describe_device(device: torch.device) -> str:
 
 
 def seed(value: int) -> torch.Generator:
-    """Seed Python, NumPy and PyTorch (CPU and CUDA); return a seeded ``torch.Generator``."""
+    """Seed Python, NumPy and PyTorch (CPU and CUDA); return a seeded ``torch.Generator``.
+
+    The twin of :func:`companion.keras_utils.seed`, which returns a ``keras.random.SeedGenerator``.
+    """
     settings.seed_everything(value)
     torch.manual_seed(value)
     return torch.Generator().manual_seed(value)

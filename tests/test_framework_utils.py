@@ -27,13 +27,30 @@ def test_keras_device_and_seed():
 
     from companion.keras_utils import describe_device, pick_device, seed
 
+    import keras
+
     assert pick_device() in ("/GPU:0", "/CPU:0")
+    assert pick_device("/CPU:0") == "/CPU:0"
     assert describe_device("/CPU:0").startswith("/CPU:0 cpu (")
-    seed(5)
-    a = tf.random.normal((3,)).numpy()
-    seed(5)
-    b = tf.random.normal((3,)).numpy()
-    np.testing.assert_array_equal(a, b)
+    g1 = seed(5)
+    a = tf.random.normal((3,)).numpy(), keras.random.normal((2,), seed=g1).numpy()
+    g2 = seed(5)
+    b = tf.random.normal((3,)).numpy(), keras.random.normal((2,), seed=g2).numpy()
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_twin_helpers_share_their_signatures():
+    """torch_utils and keras_utils offer the same calls, so a reader can switch frameworks."""
+    import inspect
+
+    from companion import keras_utils, torch_utils
+
+    assert keras_utils.__all__ == torch_utils.__all__
+    for name in torch_utils.__all__:
+        torch_params = list(inspect.signature(getattr(torch_utils, name)).parameters)
+        keras_params = list(inspect.signature(getattr(keras_utils, name)).parameters)
+        assert torch_params == keras_params, name
 
 
 def test_framework_helpers_stay_apart():
