@@ -47,14 +47,23 @@ def make_models(nz: int, width: int) -> tuple[nn.Module, nn.Module]:
     """The chapter's 28x28 generator ``(B, nz, 1, 1) -> (B, 1, 28, 28)`` and discriminator
     ``(B, 1, 28, 28) -> (B,)`` logits (width = channels of the widest layer / 2)."""
     g = nn.Sequential(
-        nn.ConvTranspose2d(nz, width * 2, 7, 1, 0, bias=False), nn.BatchNorm2d(width * 2), nn.ReLU(True),
-        nn.ConvTranspose2d(width * 2, width, 4, 2, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(True),
-        nn.ConvTranspose2d(width, 1, 4, 2, 1, bias=False), nn.Tanh(),
+        nn.ConvTranspose2d(nz, width * 2, 7, 1, 0, bias=False),
+        nn.BatchNorm2d(width * 2),
+        nn.ReLU(True),
+        nn.ConvTranspose2d(width * 2, width, 4, 2, 1, bias=False),
+        nn.BatchNorm2d(width),
+        nn.ReLU(True),
+        nn.ConvTranspose2d(width, 1, 4, 2, 1, bias=False),
+        nn.Tanh(),
     )
     d = nn.Sequential(
-        nn.Conv2d(1, width, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, True),
-        nn.Conv2d(width, width * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(width * 2), nn.LeakyReLU(0.2, True),
-        nn.Conv2d(width * 2, 1, 7, 1, 0, bias=False), nn.Flatten(0),
+        nn.Conv2d(1, width, 4, 2, 1, bias=False),
+        nn.LeakyReLU(0.2, True),
+        nn.Conv2d(width, width * 2, 4, 2, 1, bias=False),
+        nn.BatchNorm2d(width * 2),
+        nn.LeakyReLU(0.2, True),
+        nn.Conv2d(width * 2, 1, 7, 1, 0, bias=False),
+        nn.Flatten(0),
     )
     return g, d
 
@@ -91,8 +100,12 @@ class Trainer:
         self.scaler.step(self.opt_g)
         self.scaler.update()
         if sync_stats:  # the seed reads four numbers back to the host on every step
-            _ = (loss_d.item(), loss_g.item(), torch.sigmoid(out_real).mean().item(),
-                 torch.sigmoid(out_fake).mean().item())
+            _ = (
+                loss_d.item(),
+                loss_g.item(),
+                torch.sigmoid(out_real).mean().item(),
+                torch.sigmoid(out_fake).mean().item(),
+            )
 
 
 def seed_loop(trainer: Trainer, images: np.ndarray, batch: int, steps: int) -> float:
@@ -119,7 +132,7 @@ def book_loop(trainer: Trainer, on_device: torch.Tensor, batch: int, steps: int)
     order = torch.randperm(n, device=on_device.device)
     for i in range(steps):
         j = (i * batch) % (n - batch + 1)
-        trainer.step(on_device[order[j:j + batch]], sync_stats=False)
+        trainer.step(on_device[order[j : j + batch]], sync_stats=False)
     _synchronize(trainer.device)
     return steps * batch / (time.perf_counter() - start)
 
@@ -131,14 +144,20 @@ def _synchronize(device: torch.device) -> None:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--device", default=None, help="cpu, cuda, mps (default: the best one here)")
+    parser.add_argument(
+        "--device", default=None, help="cpu, cuda, mps (default: the best one here)"
+    )
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--steps", type=int, default=50, help="timed steps per round and loop")
-    parser.add_argument("--rounds", type=int, default=7, help="alternating rounds; median and spread")
+    parser.add_argument(
+        "--rounds", type=int, default=7, help="alternating rounds; median and spread"
+    )
     parser.add_argument("--nz", type=int, default=64)
     parser.add_argument("--width", type=int, default=32)
     parser.add_argument("--images", type=int, default=10_000, help="Fashion-MNIST images to use")
-    parser.add_argument("--out", type=Path, default=None, help="JSON file (default bench/results/<device>.json)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="JSON file (default bench/results/<device>.json)"
+    )
     args = parser.parse_args(argv)
     if args.steps < 1 or args.rounds < 1 or args.batch < 1:
         parser.error("--steps, --rounds and --batch must be positive")
@@ -159,8 +178,11 @@ def main(argv: list[str] | None = None) -> dict:
     ratios = [rb / ra for ra, rb in zip(rates_a, rates_b)]  # paired: the rounds ran side by side
     result = {
         "device": describe_device(device),
-        "batch": args.batch, "steps_per_round": args.steps, "rounds": args.rounds,
-        "nz": args.nz, "width": args.width,
+        "batch": args.batch,
+        "steps_per_round": args.steps,
+        "rounds": args.rounds,
+        "nz": args.nz,
+        "width": args.width,
         "seed_loop_images_per_s": round(statistics.median(rates_a), 1),
         "book_loop_images_per_s": round(statistics.median(rates_b), 1),
         "seed_loop": spread(rates_a),
@@ -170,11 +192,15 @@ def main(argv: list[str] | None = None) -> dict:
         "speedup": round(statistics.median(ratios), 2),
         "speedup_min": round(min(ratios), 2),
         "speedup_max": round(max(ratios), 2),
-        "amp": b.amp, "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
+        "amp": b.amp,
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
         "python": platform.python_version(),
         "when_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    out = args.out or RESULTS / (re.sub(r"[^A-Za-z0-9]+", "_", result["device"]).strip("_")[:60] + ".json")
+    out = args.out or RESULTS / (
+        re.sub(r"[^A-Za-z0-9]+", "_", result["device"]).strip("_")[:60] + ".json"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(summary_line(result) + f" -> {out}")
@@ -184,18 +210,25 @@ def main(argv: list[str] | None = None) -> dict:
 def spread(rates: list[float]) -> dict[str, float]:
     """Median, minimum, maximum and interquartile range of per-round images/s."""
     q1, _, q3 = statistics.quantiles(rates, n=4) if len(rates) > 1 else (rates[0],) * 3
-    return {"median": round(statistics.median(rates), 1), "min": round(min(rates), 1),
-            "max": round(max(rates), 1), "q1": round(q1, 1), "q3": round(q3, 1)}
+    return {
+        "median": round(statistics.median(rates), 1),
+        "min": round(min(rates), 1),
+        "max": round(max(rates), 1),
+        "q1": round(q1, 1),
+        "q3": round(q3, 1),
+    }
 
 
 def summary_line(result: dict) -> str:
     """One line of text for a stored result: both loops with their spread, and the speed-up."""
     a, b = result["seed_loop"], result["book_loop"]
-    return (f"dcgan throughput on {result['device']}: seed loop {a['median']:.0f} img/s "
-            f"({a['min']:.0f}-{a['max']:.0f}), book loop {b['median']:.0f} img/s "
-            f"({b['min']:.0f}-{b['max']:.0f}), speed-up {result['speedup']:.2f}x "
-            f"(per round {result['speedup_min']:.2f}-{result['speedup_max']:.2f}; "
-            f"batch {result['batch']}, {result['steps_per_round']} steps x {result['rounds']} rounds)")
+    return (
+        f"dcgan throughput on {result['device']}: seed loop {a['median']:.0f} img/s "
+        f"({a['min']:.0f}-{a['max']:.0f}), book loop {b['median']:.0f} img/s "
+        f"({b['min']:.0f}-{b['max']:.0f}), speed-up {result['speedup']:.2f}x "
+        f"(per round {result['speedup_min']:.2f}-{result['speedup_max']:.2f}; "
+        f"batch {result['batch']}, {result['steps_per_round']} steps x {result['rounds']} rounds)"
+    )
 
 
 if __name__ == "__main__":

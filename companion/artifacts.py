@@ -21,7 +21,14 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["ArtifactError", "sniff_format", "artifact_size", "run_fresh", "format_table", "require_file"]
+__all__ = [
+    "ArtifactError",
+    "sniff_format",
+    "artifact_size",
+    "run_fresh",
+    "format_table",
+    "require_file",
+]
 
 
 class ArtifactError(RuntimeError):
@@ -36,9 +43,13 @@ def require_file(path: str | Path) -> Path:
     """
     path = Path(path)
     if not path.exists():
-        raise ArtifactError(f"{path} does not exist. Check the path (relative paths start at {Path.cwd()}).")
+        raise ArtifactError(
+            f"{path} does not exist. Check the path (relative paths start at {Path.cwd()})."
+        )
     if not path.is_file():
-        raise ArtifactError(f"{path} is a folder, not a file. Pass the path of the saved file itself.")
+        raise ArtifactError(
+            f"{path} is a folder, not a file. Pass the path of the saved file itself."
+        )
     return path
 
 
@@ -109,7 +120,9 @@ def artifact_size(path: str | Path) -> int:
     raise ArtifactError(f"{path} does not exist, so it has no size. Save the artifact first.")
 
 
-def run_fresh(script: str, *args: str, cwd: str | Path | None = None, timeout_s: float = 300) -> dict:
+def run_fresh(
+    script: str, *args: str, cwd: str | Path | None = None, timeout_s: float = 300
+) -> dict:
     """Run ``script`` in a new Python interpreter and return the JSON object it prints last.
 
     The new process shares nothing with the caller: no imported modules, no classes, no
@@ -128,11 +141,17 @@ def run_fresh(script: str, *args: str, cwd: str | Path | None = None, timeout_s:
     """
     result = subprocess.run(
         [sys.executable, "-c", script, *args],
-        cwd=cwd, capture_output=True, text=True, timeout=timeout_s, check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
     )
     if result.returncode != 0:
         tail = "\n".join(result.stderr.strip().splitlines()[-15:])
-        raise ArtifactError(f"The fresh Python process failed with exit code {result.returncode}:\n{tail}")
+        raise ArtifactError(
+            f"The fresh Python process failed with exit code {result.returncode}:\n{tail}"
+        )
     lines = result.stdout.strip().splitlines()
     try:
         value = json.loads(lines[-1]) if lines else None
@@ -155,6 +174,7 @@ def format_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
     Raises:
         KeyError: a row lacks one of ``columns`` (the message names the row and the column).
     """
+
     def cell(value: object) -> str:
         if isinstance(value, float):
             return f"{value:.2e}" if 0 < abs(value) < 1e-3 else f"{value:.3f}"

@@ -20,8 +20,17 @@ import numpy as np
 from matplotlib.axes import Axes
 
 __all__ = [
-    "BASE", "X_RANGE", "CurveError", "exp_curve", "sample_curve", "LogScaler",
-    "relative_distance", "outside_share", "bin_shares", "CurveReport", "measure",
+    "BASE",
+    "X_RANGE",
+    "CurveError",
+    "exp_curve",
+    "sample_curve",
+    "LogScaler",
+    "relative_distance",
+    "outside_share",
+    "bin_shares",
+    "CurveReport",
+    "measure",
     "plot_points",
 ]
 
@@ -39,7 +48,9 @@ class CurveError(ValueError):
 def _check_range(x_range: tuple[float, float]) -> tuple[float, float]:
     low, high = (float(v) for v in x_range)
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise CurveError(f"x_range must be two finite numbers (low, high) with low < high, got {x_range!r}.")
+        raise CurveError(
+            f"x_range must be two finite numbers (low, high) with low < high, got {x_range!r}."
+        )
     return low, high
 
 
@@ -55,7 +66,8 @@ def _points(points: np.ndarray, name: str = "points") -> np.ndarray:
     if p.ndim != 2 or p.shape[1] != 2 or len(p) == 0:
         raise CurveError(
             f"{name} must be a non-empty array of shape (N, 2) with columns x and y, got shape "
-            f"{p.shape}. Stack the coordinates with np.stack([x, y], axis=1).")
+            f"{p.shape}. Stack the coordinates with np.stack([x, y], axis=1)."
+        )
     return p
 
 
@@ -64,8 +76,9 @@ def exp_curve(x: np.ndarray, base: float = BASE) -> np.ndarray:
     return _check_base(base) ** np.asarray(x, dtype=np.float64)
 
 
-def sample_curve(n: int, rng: np.random.Generator, base: float = BASE,
-                 x_range: tuple[float, float] = X_RANGE) -> np.ndarray:
+def sample_curve(
+    n: int, rng: np.random.Generator, base: float = BASE, x_range: tuple[float, float] = X_RANGE
+) -> np.ndarray:
     """``n`` real points ``(x, base**x)`` with ``x`` uniform on ``x_range``.
 
     Returns:
@@ -114,8 +127,10 @@ class LogScaler:
         y = p[:, 1]
         if self.log_y:
             if np.any(y <= 0):
-                raise CurveError("LogScaler(log_y=True) needs y > 0 to take log(y); "
-                                 f"got {int(np.sum(y <= 0))} points with y <= 0. Use log_y=False.")
+                raise CurveError(
+                    "LogScaler(log_y=True) needs y > 0 to take log(y); "
+                    f"got {int(np.sum(y <= 0))} points with y <= 0. Use log_y=False."
+                )
             y = np.log(y)
         y_low, y_high = self._y_span
         u = 2 * (p[:, 0] - low) / (high - low) - 1
@@ -152,7 +167,9 @@ def outside_share(points: np.ndarray, x_range: tuple[float, float] = X_RANGE) ->
     return float(1.0 - inside.mean())
 
 
-def bin_shares(points: np.ndarray, x_range: tuple[float, float] = X_RANGE, bins: int = 10) -> np.ndarray:
+def bin_shares(
+    points: np.ndarray, x_range: tuple[float, float] = X_RANGE, bins: int = 10
+) -> np.ndarray:
     """Share of *all* points whose ``x`` falls in each of ``bins`` equal bins of ``x_range``.
 
     Points outside the range belong to no bin, so the shares sum to ``1 - outside_share``.
@@ -198,21 +215,33 @@ class CurveReport:
         ``rel_distance + coverage_gap + outside`` (lower is better)."""
         return self.rel_distance + self.coverage_gap + self.outside
 
-    def passes(self, max_rel: float = 0.03, max_outside: float = 0.005,
-               bin_low: float = 0.06, bin_high: float = 0.14) -> bool:
+    def passes(
+        self,
+        max_rel: float = 0.03,
+        max_outside: float = 0.005,
+        bin_low: float = 0.06,
+        bin_high: float = 0.14,
+    ) -> bool:
         """Whether the chapter's bar holds: closeness, range and every bin within limits."""
-        return bool(self.rel_distance < max_rel and self.outside < max_outside
-                    and self.bins.min() >= bin_low and self.bins.max() <= bin_high)
+        return bool(
+            self.rel_distance < max_rel
+            and self.outside < max_outside
+            and self.bins.min() >= bin_low
+            and self.bins.max() <= bin_high
+        )
 
     def __str__(self) -> str:
         shares = " ".join(f"{100 * s:.1f}" for s in self.bins)
-        return (f"n={self.n} rel_distance={100 * self.rel_distance:.2f}% "
-                f"outside={100 * self.outside:.2f}% coverage_gap={100 * self.coverage_gap:.2f}% "
-                f"bins%=[{shares}]")
+        return (
+            f"n={self.n} rel_distance={100 * self.rel_distance:.2f}% "
+            f"outside={100 * self.outside:.2f}% coverage_gap={100 * self.coverage_gap:.2f}% "
+            f"bins%=[{shares}]"
+        )
 
 
-def measure(points: np.ndarray, base: float = BASE, x_range: tuple[float, float] = X_RANGE,
-            bins: int = 10) -> CurveReport:
+def measure(
+    points: np.ndarray, base: float = BASE, x_range: tuple[float, float] = X_RANGE, bins: int = 10
+) -> CurveReport:
     """Closeness and coverage of ``points`` (data space, ``(N, 2)``) against the curve."""
     p = _points(points)
     low, high = _check_range(x_range)
@@ -221,13 +250,20 @@ def measure(points: np.ndarray, base: float = BASE, x_range: tuple[float, float]
     shares = bin_shares(p, x_range, bins)
     out = outside_share(p, x_range)
     gap = 0.5 * float(np.abs(shares - 1.0 / bins).sum()) + 0.5 * out
-    return CurveReport(n=len(p), rel_distance=float(np.mean(rel)), outside=out, bins=shares,
-                       coverage_gap=gap)
+    return CurveReport(
+        n=len(p), rel_distance=float(np.mean(rel)), outside=out, bins=shares, coverage_gap=gap
+    )
 
 
-def plot_points(ax: Axes, points: np.ndarray, base: float = BASE,
-                x_range: tuple[float, float] = X_RANGE, title: str | None = None,
-                max_points: int = 2_000, color: str = "tab:orange") -> Axes:
+def plot_points(
+    ax: Axes,
+    points: np.ndarray,
+    base: float = BASE,
+    x_range: tuple[float, float] = X_RANGE,
+    title: str | None = None,
+    max_points: int = 2_000,
+    color: str = "tab:orange",
+) -> Axes:
     """Scatter ``points`` (data space) over the true curve on ``ax``; return ``ax``.
 
     At most ``max_points`` points are drawn (the first ones) to keep figures light. The axes

@@ -86,8 +86,16 @@ DATASETS: dict[str, Dataset] = {
             "t10k-labels-idx1-ubyte.gz": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
         },
         classes=(
-            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+            "T-shirt/top",
+            "Trouser",
+            "Pullover",
+            "Dress",
+            "Coat",
+            "Sandal",
+            "Shirt",
+            "Sneaker",
+            "Bag",
+            "Ankle boot",
         ),
     ),
 }
@@ -100,9 +108,7 @@ def _dataset(name: str) -> Dataset:
     try:
         return DATASETS[name]
     except KeyError:
-        raise ValueError(
-            f"Unknown dataset {name!r}. Choose one of {sorted(DATASETS)}."
-        ) from None
+        raise ValueError(f"Unknown dataset {name!r}. Choose one of {sorted(DATASETS)}.") from None
 
 
 def _file_names(name: str, split: str) -> tuple[str, str]:
@@ -181,7 +187,9 @@ def file_path(name: str, file_name: str) -> Path:
     return settings.data_dir() / name / file_name
 
 
-def load(name: str = "mnist", split: str = "train", download: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def load(
+    name: str = "mnist", split: str = "train", download: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Load one split of MNIST or Fashion-MNIST.
 
     Args:
@@ -227,8 +235,9 @@ class FallbackWarning(UserWarning):
     """The full profile trains on the test split because the training split cannot be had."""
 
 
-def load_for_training(name: str = "mnist", max_images: int | None = None,
-                      exclude_test: np.ndarray | None = None) -> TrainingData:
+def load_for_training(
+    name: str = "mnist", max_images: int | None = None, exclude_test: np.ndarray | None = None
+) -> TrainingData:
     """The images a chapter trains on, chosen by the profile.
 
     The ``full`` profile trains on the training split. The ``smoke`` profile trains on the test
@@ -270,7 +279,10 @@ def load_for_training(name: str = "mnist", max_images: int | None = None,
             # must not show paths); the DataError above names the folder when it is raised
             warnings.warn_explicit(
                 f"{name}: the training split is neither in the data folder nor downloadable{note}",
-                FallbackWarning, filename="companion.data", lineno=0)
+                FallbackWarning,
+                filename="companion.data",
+                lineno=0,
+            )
     left_out = ""
     if split == "test" and exclude_test is not None:
         keep = np.setdiff1d(np.arange(len(images)), np.asarray(exclude_test, dtype=np.int64))
@@ -278,7 +290,9 @@ def load_for_training(name: str = "mnist", max_images: int | None = None,
         images, labels = images[keep], labels[keep]
     if max_images is not None:
         images, labels = images[:max_images], labels[:max_images]
-    return TrainingData(images, labels, f"{name} {split} split ({len(images):,} images{left_out}){note}")
+    return TrainingData(
+        images, labels, f"{name} {split} split ({len(images):,} images{left_out}){note}"
+    )
 
 
 def to_unit_range(images: np.ndarray) -> np.ndarray:
@@ -288,4 +302,8 @@ def to_unit_range(images: np.ndarray) -> np.ndarray:
 
 def from_unit_range(images: np.ndarray) -> np.ndarray:
     """Map generator outputs in [-1, 1] back to ``uint8`` pixels 0..255 (clipping outliers)."""
-    return np.clip((np.asarray(images, dtype=np.float32) + 1.0) * 127.5, 0, 255).round().astype(np.uint8)
+    return (
+        np.clip((np.asarray(images, dtype=np.float32) + 1.0) * 127.5, 0, 255)
+        .round()
+        .astype(np.uint8)
+    )

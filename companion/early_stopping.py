@@ -83,5 +83,7 @@ class EarlyStopping(Generic[State]):
         return self.waited >= self.patience
 
     def __repr__(self) -> str:
-        return (f"EarlyStopping(best={self.best:.4g} at check {self.best_check}, "
-                f"waited {self.waited}/{self.patience}, checks={self.checks})")
+        return (
+            f"EarlyStopping(best={self.best:.4g} at check {self.best_check}, "
+            f"waited {self.waited}/{self.patience}, checks={self.checks})"
+        )

@@ -46,7 +46,9 @@ def one_hot(values: IntLike, depth: int) -> np.ndarray:
     """
     depth = _check_depth(depth)
     arr = np.asarray(values)
-    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+    if arr.dtype == bool or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
         raise ValueError(
             f"one_hot encodes whole numbers 0..{depth - 1}; got values of type {arr.dtype}. "
             f"Convert them to integers first."

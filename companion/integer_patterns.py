@@ -24,8 +24,18 @@ from numpy.typing import ArrayLike
 from companion.encoding import one_hot
 
 __all__ = [
-    "DEPTH", "STEP", "LENGTH", "valid_values", "sample_sequences", "sample_batch",
-    "is_valid", "histogram", "total_variation", "PatternReport", "evaluate", "plot_histogram",
+    "DEPTH",
+    "STEP",
+    "LENGTH",
+    "valid_values",
+    "sample_sequences",
+    "sample_batch",
+    "is_valid",
+    "histogram",
+    "total_variation",
+    "PatternReport",
+    "evaluate",
+    "plot_histogram",
 ]
 
 #: How many integers there are (``0..99``), and the length of each one-hot vector.
@@ -48,22 +58,37 @@ def valid_values(depth: int = DEPTH, step: int = STEP) -> np.ndarray:
     return np.arange(0, depth, step, dtype=np.int64)
 
 
-def sample_sequences(rng: np.random.Generator, n_sequences: int, length: int = LENGTH,
-                     depth: int = DEPTH, step: int = STEP) -> np.ndarray:
+def sample_sequences(
+    rng: np.random.Generator,
+    n_sequences: int,
+    length: int = LENGTH,
+    depth: int = DEPTH,
+    step: int = STEP,
+) -> np.ndarray:
     """Draw ``n_sequences`` sequences of ``length`` valid integers, each uniform and independent.
 
     Returns:
         ``int64`` array of shape ``(n_sequences, length)`` with values in ``valid_values()``.
     """
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}.")
-    n_sequences, length = _check_positive("n_sequences", n_sequences), _check_positive("length", length)
+        raise TypeError(
+            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}."
+        )
+    n_sequences, length = (
+        _check_positive("n_sequences", n_sequences),
+        _check_positive("length", length),
+    )
     values = valid_values(depth, step)
     return rng.choice(values, size=(n_sequences, length))
 
 
-def sample_batch(rng: np.random.Generator, n_sequences: int, length: int = LENGTH,
-                 depth: int = DEPTH, step: int = STEP) -> np.ndarray:
+def sample_batch(
+    rng: np.random.Generator,
+    n_sequences: int,
+    length: int = LENGTH,
+    depth: int = DEPTH,
+    step: int = STEP,
+) -> np.ndarray:
     """One training batch: :func:`sample_sequences` one-hot encoded.
 
     Returns:
@@ -142,8 +167,10 @@ class PatternReport:
     effective: float
 
     def __str__(self) -> str:
-        return (f"n={self.n} valid={self.share_valid:.1%} covered={self.covered}/{self.n_valid} "
-                f"effective={self.effective:.1f} distinct={self.distinct} TV={self.distance:.3f}")
+        return (
+            f"n={self.n} valid={self.share_valid:.1%} covered={self.covered}/{self.n_valid} "
+            f"effective={self.effective:.1f} distinct={self.distinct} TV={self.distance:.3f}"
+        )
 
 
 def evaluate(values: ArrayLike, depth: int = DEPTH, step: int = STEP) -> PatternReport:
@@ -166,8 +193,9 @@ def evaluate(values: ArrayLike, depth: int = DEPTH, step: int = STEP) -> Pattern
     )
 
 
-def plot_histogram(values: ArrayLike, ax=None, title: str | None = None,
-                   depth: int = DEPTH, step: int = STEP):
+def plot_histogram(
+    values: ArrayLike, ax=None, title: str | None = None, depth: int = DEPTH, step: int = STEP
+):
     """Bar chart of the frequency of each integer ``0..depth-1`` against the uniform target.
 
     Valid values are drawn in blue, invalid ones in red, the target ``1/20`` as a dashed line.
@@ -182,7 +210,9 @@ def plot_histogram(values: ArrayLike, ax=None, title: str | None = None,
         _, ax = plt.subplots(figsize=(9, 2.8))
     ax.bar(np.arange(depth)[valid], p[valid], width=2.5, color="tab:blue", label="valid value")
     if p[~valid].any():
-        ax.bar(np.arange(depth)[~valid], p[~valid], width=1.0, color="tab:red", label="invalid value")
+        ax.bar(
+            np.arange(depth)[~valid], p[~valid], width=1.0, color="tab:red", label="invalid value"
+        )
     ax.axhline(1.0 / valid.sum(), color="k", ls="--", lw=1, label=f"uniform target 1/{valid.sum()}")
     ax.set_xlim(-2, depth + 1)
     ax.set_xlabel("generated integer")

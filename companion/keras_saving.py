@@ -17,10 +17,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import keras  # noqa: E402
+
 from companion import keras_utils  # noqa: F401  (sets KERAS_BACKEND and quiets TensorFlow first)
 from companion.artifacts import ArtifactError, require_file, sniff_format
-
-import keras  # noqa: E402
 
 __all__ = [
     "ArtifactError",
@@ -49,7 +49,9 @@ def _wrong_format(path: Path, found: str, wanted: str) -> ArtifactError:
             f"probably truncated (an interrupted save or download). Save or copy it again."
         )
     how = _LOADERS.get(found, "the loader of the library that wrote it")
-    return ArtifactError(f"{path} holds a {found!r} file, not {wanted}. Load it with {how}, or pass the right file.")
+    return ArtifactError(
+        f"{path} holds a {found!r} file, not {wanted}. Load it with {how}, or pass the right file."
+    )
 
 
 def save_keras(model: keras.Model, path: str | Path) -> Path:

@@ -101,7 +101,9 @@ class GeneratorMetadata:
                 is invalid; the message names every such field.
         """
         if not isinstance(data, dict):
-            raise MetadataError(f"Generator metadata must be a JSON object, got {type(data).__name__}.")
+            raise MetadataError(
+                f"Generator metadata must be a JSON object, got {type(data).__name__}."
+            )
         required = ("latent_dim", "output_range", "image_shape", "framework", "artifact_format")
         missing = [name for name in required if name not in data]
         known = set(cls.__dataclass_fields__)
@@ -151,7 +153,9 @@ def _problems(meta: GeneratorMetadata) -> list[str]:
         problems.append(f"output_range must have low < high, got {rng!r}")
     shape = meta.image_shape
     if not (isinstance(shape, tuple) and shape and all(_is_int(n) and n > 0 for n in shape)):
-        problems.append(f"image_shape must be a non-empty tuple of positive integers, got {shape!r}")
+        problems.append(
+            f"image_shape must be a non-empty tuple of positive integers, got {shape!r}"
+        )
     if meta.framework not in FRAMEWORKS:
         problems.append(f"framework must be one of {FRAMEWORKS}, got {meta.framework!r}")
     if not isinstance(meta.artifact_format, str) or not meta.artifact_format:
@@ -162,8 +166,12 @@ def _problems(meta: GeneratorMetadata) -> list[str]:
         problems.append(f"classes must be a tuple of strings, got {meta.classes!r}")
     if not isinstance(meta.architecture, dict):
         problems.append(f"architecture must be a dict, got {type(meta.architecture).__name__}")
-    if not (isinstance(meta.versions, dict) and all(isinstance(v, str) for v in meta.versions.values())):
-        problems.append(f"versions must map library names to version strings, got {meta.versions!r}")
+    if not (
+        isinstance(meta.versions, dict) and all(isinstance(v, str) for v in meta.versions.values())
+    ):
+        problems.append(
+            f"versions must map library names to version strings, got {meta.versions!r}"
+        )
     if meta.profile not in ("full", "smoke"):
         problems.append(f"profile must be 'full' or 'smoke', got {meta.profile!r}")
     if not (isinstance(meta.metrics, dict) and all(_is_number(v) for v in meta.metrics.values())):
@@ -195,7 +203,9 @@ def write_metadata(artifact: str | Path, meta: GeneratorMetadata) -> Path:
         raise TypeError(f"meta must be a GeneratorMetadata, got {type(meta).__name__}")
     path = sidecar_path(artifact)
     if not path.parent.is_dir():
-        raise MetadataError(f"Cannot write {path}: the folder {path.parent} does not exist. Create it first.")
+        raise MetadataError(
+            f"Cannot write {path}: the folder {path.parent} does not exist. Create it first."
+        )
     path.write_text(json.dumps(meta.to_dict(), indent=2, sort_keys=True) + "\n")
     return path
 
@@ -217,7 +227,9 @@ def read_metadata(artifact: str | Path) -> GeneratorMetadata:
     try:
         data = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise MetadataError(f"{path} is not valid JSON ({exc}); the file is damaged, write it again.") from exc
+        raise MetadataError(
+            f"{path} is not valid JSON ({exc}); the file is damaged, write it again."
+        ) from exc
     try:
         return GeneratorMetadata.from_dict(data)
     except (MetadataError, TypeError) as exc:

@@ -19,7 +19,9 @@ __all__ = ["image_grid", "show_images", "plot_losses", "plot_quality_track", "an
 Frame = TypeVar("Frame")
 
 
-def image_grid(images: np.ndarray, ncols: int = 8, padding: int = 2, pad_value: float = 1.0) -> np.ndarray:
+def image_grid(
+    images: np.ndarray, ncols: int = 8, padding: int = 2, pad_value: float = 1.0
+) -> np.ndarray:
     """Tile images into one picture, row by row.
 
     Args:
@@ -42,27 +44,35 @@ def image_grid(images: np.ndarray, ncols: int = 8, padding: int = 2, pad_value: 
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
     if x.ndim not in (3, 4) or len(x) == 0:
-        raise ValueError(f"image_grid expects a non-empty batch (N, H, W[, C]), got shape {x.shape}.")
+        raise ValueError(
+            f"image_grid expects a non-empty batch (N, H, W[, C]), got shape {x.shape}."
+        )
     if raw.dtype != np.uint8 and x.min() < 0:
         x = (x + 1.0) / 2.0
     x = np.clip(x, 0.0, 1.0)
     n, h, w = x.shape[:3]
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
-    grid = np.full((nrows * (h + padding) + padding, ncols * (w + padding) + padding) + x.shape[3:],
-                   pad_value, dtype=np.float32)
+    grid = np.full(
+        (nrows * (h + padding) + padding, ncols * (w + padding) + padding) + x.shape[3:],
+        pad_value,
+        dtype=np.float32,
+    )
     for i, img in enumerate(x):
         r, c = divmod(i, ncols)
         top, left = padding + r * (h + padding), padding + c * (w + padding)
-        grid[top:top + h, left:left + w] = img
+        grid[top : top + h, left : left + w] = img
     return grid
 
 
-def show_images(images: np.ndarray, ncols: int = 8, title: str | None = None,
-                ax: Axes | None = None) -> Axes:
+def show_images(
+    images: np.ndarray, ncols: int = 8, title: str | None = None, ax: Axes | None = None
+) -> Axes:
     """Draw :func:`image_grid` of ``images`` on ``ax`` (a new figure if ``None``); return the axes."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(ncols * 0.6 + 0.5, math.ceil(len(images) / ncols) * 0.6 + 0.5))
+        _, ax = plt.subplots(
+            figsize=(ncols * 0.6 + 0.5, math.ceil(len(images) / ncols) * 0.6 + 0.5)
+        )
     ax.imshow(image_grid(images, ncols), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     ax.set_axis_off()
     if title:
@@ -70,8 +80,12 @@ def show_images(images: np.ndarray, ncols: int = 8, title: str | None = None,
     return ax
 
 
-def plot_losses(history: Mapping[str, Sequence[float]], ax: Axes | None = None,
-                xlabel: str = "step", smooth: int = 1) -> Axes:
+def plot_losses(
+    history: Mapping[str, Sequence[float]],
+    ax: Axes | None = None,
+    xlabel: str = "step",
+    smooth: int = 1,
+) -> Axes:
     """Plot each named series of ``history`` (e.g. ``{"D": [...], "G": [...]}``) against its index.
 
     Args:
@@ -86,7 +100,11 @@ def plot_losses(history: Mapping[str, Sequence[float]], ax: Axes | None = None,
         y = np.asarray(values, dtype=np.float64)
         if smooth > 1 and len(y) >= smooth:
             y = np.convolve(y, np.ones(smooth) / smooth, mode="valid")
-        ax.plot(np.arange(len(y)) + (smooth - 1 if smooth > 1 and len(values) >= smooth else 0), y, label=name)
+        ax.plot(
+            np.arange(len(y)) + (smooth - 1 if smooth > 1 and len(values) >= smooth else 0),
+            y,
+            label=name,
+        )
     ax.set_xlabel(xlabel)
     ax.set_ylabel("loss")
     ax.legend()
@@ -94,9 +112,15 @@ def plot_losses(history: Mapping[str, Sequence[float]], ax: Axes | None = None,
     return ax
 
 
-def plot_quality_track(track: Sequence[tuple[int, float]], bar: float, reference: float,
-                       reference_label: str, label: str = "generated", ax: Axes | None = None,
-                       color: str | None = None) -> Axes:
+def plot_quality_track(
+    track: Sequence[tuple[int, float]],
+    bar: float,
+    reference: float,
+    reference_label: str,
+    label: str = "generated",
+    ax: Axes | None = None,
+    color: str | None = None,
+) -> Axes:
     """Plot FD / real-vs-real baseline against the training step, on a log scale.
 
     Args:
@@ -132,8 +156,12 @@ def plot_quality_track(track: Sequence[tuple[int, float]], bar: float, reference
     return ax
 
 
-def animate(frames: Sequence[Frame], draw: Callable[[Axes, Frame], None], interval_ms: int = 300,
-            figsize: tuple[float, float] = (4.0, 4.0)) -> animation.FuncAnimation:
+def animate(
+    frames: Sequence[Frame],
+    draw: Callable[[Axes, Frame], None],
+    interval_ms: int = 300,
+    figsize: tuple[float, float] = (4.0, 4.0),
+) -> animation.FuncAnimation:
     """An animation that calls ``draw(ax, frame)`` on a cleared axes for each frame.
 
     Show it in a notebook with ``IPython.display.HTML(anim.to_jshtml())`` (play/pause buttons,
@@ -160,6 +188,8 @@ def animate(frames: Sequence[Frame], draw: Callable[[Axes, Frame], None], interv
         draw(ax, frames[i])
         return []
 
-    anim = animation.FuncAnimation(fig, update, frames=len(frames), interval=interval_ms, blit=False)
+    anim = animation.FuncAnimation(
+        fig, update, frames=len(frames), interval=interval_ms, blit=False
+    )
     plt.close(fig)  # show the animation, not a stray still of its last frame
     return anim

@@ -70,10 +70,14 @@ DATASETS = ("mnist", "fashion-mnist")
 N_CLASSES = 10
 N_FEATURES = 64
 _SHAPES = {
-    "conv1.weight": (16, 1, 3, 3), "conv1.bias": (16,),
-    "conv2.weight": (32, 16, 3, 3), "conv2.bias": (32,),
-    "fc1.weight": (64, 32 * 7 * 7), "fc1.bias": (64,),
-    "fc2.weight": (10, 64), "fc2.bias": (10,),
+    "conv1.weight": (16, 1, 3, 3),
+    "conv1.bias": (16,),
+    "conv2.weight": (32, 16, 3, 3),
+    "conv2.bias": (32,),
+    "fc1.weight": (64, 32 * 7 * 7),
+    "fc1.bias": (64,),
+    "fc2.weight": (10, 64),
+    "fc2.bias": (10,),
 }
 
 
@@ -111,7 +115,9 @@ def classifier_weights(dataset: str) -> dict[str, np.ndarray]:
     weights = {k: v.astype(np.float32) for k, v in load_file(str(path)).items()}
     for key, shape in _SHAPES.items():
         if key not in weights or weights[key].shape != shape:
-            raise ValueError(f"{path} does not hold the expected classifier: {key} should be {shape}.")
+            raise ValueError(
+                f"{path} does not hold the expected classifier: {key} should be {shape}."
+            )
     return weights
 
 
@@ -188,7 +194,9 @@ def _conv3x3_relu(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
     # im2col: the 9 shifted copies side by side, (N, H, W, 9*C) ordered (dy, dx, c), then one
     # matrix product with the kernel reordered the same way
-    cols = np.concatenate([padded[:, i:i + h, j:j + wd, :] for i in range(3) for j in range(3)], axis=-1)
+    cols = np.concatenate(
+        [padded[:, i : i + h, j : j + wd, :] for i in range(3) for j in range(3)], axis=-1
+    )
     kernel = w.transpose(0, 2, 3, 1).reshape(w.shape[0], 9 * c)
     out = cols.reshape(n * h * wd, 9 * c) @ kernel.T + b
     return np.maximum(out, 0.0).reshape(n, h, wd, -1)
@@ -212,7 +220,7 @@ def _forward(x: np.ndarray, wt: dict[str, np.ndarray]) -> tuple[np.ndarray, np.n
 def _run(images: np.ndarray, dataset: str, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
     wt = classifier_weights(_check_dataset(dataset))
     x = _as_unit_range(images)
-    parts = [_forward(x[i:i + batch_size], wt) for i in range(0, len(x), batch_size)]
+    parts = [_forward(x[i : i + batch_size], wt) for i in range(0, len(x), batch_size)]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
@@ -264,7 +272,9 @@ def frechet_distance(feats_a: np.ndarray, feats_b: np.ndarray) -> float:
             f"{a.shape} and {b.shape}."
         )
     if len(a) < 2 or len(b) < 2:
-        raise ValueError(f"frechet_distance needs at least 2 rows in each set; got {len(a)} and {len(b)}.")
+        raise ValueError(
+            f"frechet_distance needs at least 2 rows in each set; got {len(a)} and {len(b)}."
+        )
     mu_a, mu_b = a.mean(0), b.mean(0)
     s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
     root_a = _sqrtm_psd(s_a)
@@ -276,8 +286,14 @@ def frechet_distance(feats_a: np.ndarray, feats_b: np.ndarray) -> float:
 def class_histogram(labels: np.ndarray) -> np.ndarray:
     """How often each of the 10 classes occurs in ``labels`` (ints 0..9): ``int64`` ``(10,)``."""
     y = np.asarray(labels)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or (len(y) and (y.min() < 0 or y.max() >= N_CLASSES)):
-        raise ValueError(f"labels must be a 1-D array of integers in 0..{N_CLASSES - 1}; got shape {y.shape}, dtype {y.dtype}.")
+    if (
+        y.ndim != 1
+        or not np.issubdtype(y.dtype, np.integer)
+        or (len(y) and (y.min() < 0 or y.max() >= N_CLASSES))
+    ):
+        raise ValueError(
+            f"labels must be a 1-D array of integers in 0..{N_CLASSES - 1}; got shape {y.shape}, dtype {y.dtype}."
+        )
     return np.bincount(y, minlength=N_CLASSES).astype(np.int64)
 
 
@@ -313,23 +329,29 @@ def tv_to_uniform(labels: np.ndarray) -> float:
     return float(0.5 * np.abs(p - 1.0 / N_CLASSES).sum())
 
 
-def _split_fds(f_ref: np.ndarray, n: int, splits: int, seed: int,
-               f_gen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _split_fds(
+    f_ref: np.ndarray, n: int, splits: int, seed: int, f_gen: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """For each of ``splits`` random splits of the reference features into disjoint ``R1``, ``R2``
     of ``n`` rows: ``FD(R1, R2)`` and, if ``f_gen`` is given, ``FD(f_gen, R1)``."""
     rng = np.random.default_rng(seed)
     baselines, fds = [], []
     for _ in range(splits):
         idx = rng.permutation(len(f_ref))
-        r1, r2 = f_ref[idx[:n]], f_ref[idx[n:2 * n]]
+        r1, r2 = f_ref[idx[:n]], f_ref[idx[n : 2 * n]]
         baselines.append(frechet_distance(r1, r2))
         if f_gen is not None:
             fds.append(frechet_distance(f_gen, r1))
     return np.array(baselines), np.array(fds)
 
 
-def real_baseline(real: np.ndarray, dataset: str = "mnist", n: int | None = None, seed: int = 0,
-                  splits: int = DEFAULT_SPLITS) -> tuple[float, float]:
+def real_baseline(
+    real: np.ndarray,
+    dataset: str = "mnist",
+    n: int | None = None,
+    seed: int = 0,
+    splits: int = DEFAULT_SPLITS,
+) -> tuple[float, float]:
     """FD between two disjoint random sets of ``n`` real images, over several random splits.
 
     Args:
@@ -344,7 +366,9 @@ def real_baseline(real: np.ndarray, dataset: str = "mnist", n: int | None = None
     """
     n = len(real) // 2 if n is None else n
     if n < 2 or 2 * n > len(real):
-        raise ValueError(f"real_baseline needs 2 * n <= {len(real)} real images and n >= 2; got n = {n}.")
+        raise ValueError(
+            f"real_baseline needs 2 * n <= {len(real)} real images and n >= 2; got n = {n}."
+        )
     if splits < 1:
         raise ValueError(f"real_baseline needs at least one split; got splits = {splits}.")
     baselines, _ = _split_fds(features(real, dataset), n, splits, seed)
@@ -388,15 +412,22 @@ class QualityReport:
 
     def __str__(self) -> str:
         lo, hi = self.ratio_range
-        return (f"{self.dataset}, {self.n:,} images per set, {self.splits} splits: "
-                f"FD {self.fd:.3f} ± {self.fd_std:.3f}, real-vs-real baseline {self.baseline:.3f} "
-                f"± {self.baseline_std:.3f}, ratio {self.ratio:.2f} (splits: {lo:.2f}-{hi:.2f}); "
-                f"class entropy {self.entropy:.3f}, largest class {self.largest_share:.1%}, "
-                f"TV to uniform {self.tv_uniform:.3f}; predicted classes {self.histogram.tolist()}")
+        return (
+            f"{self.dataset}, {self.n:,} images per set, {self.splits} splits: "
+            f"FD {self.fd:.3f} ± {self.fd_std:.3f}, real-vs-real baseline {self.baseline:.3f} "
+            f"± {self.baseline_std:.3f}, ratio {self.ratio:.2f} (splits: {lo:.2f}-{hi:.2f}); "
+            f"class entropy {self.entropy:.3f}, largest class {self.largest_share:.1%}, "
+            f"TV to uniform {self.tv_uniform:.3f}; predicted classes {self.histogram.tolist()}"
+        )
 
 
-def evaluate(generated: np.ndarray, reference: np.ndarray, dataset: str = "mnist",
-             splits: int = DEFAULT_SPLITS, seed: int = 0) -> QualityReport:
+def evaluate(
+    generated: np.ndarray,
+    reference: np.ndarray,
+    dataset: str = "mnist",
+    splits: int = DEFAULT_SPLITS,
+    seed: int = 0,
+) -> QualityReport:
     """Judge generated images against held-out real ones with the quality classifier.
 
     For each of ``splits`` random splits, the reference is shuffled and cut into two disjoint
@@ -429,17 +460,30 @@ def evaluate(generated: np.ndarray, reference: np.ndarray, dataset: str = "mnist
     baselines, fds = _split_fds(f_ref, n, splits, seed, f_gen)
     per_split = fds / np.maximum(baselines, 1e-12)
     return QualityReport(
-        fd=float(fds.mean()), fd_std=float(fds.std()),
-        baseline=float(baselines.mean()), baseline_std=float(baselines.std()),
+        fd=float(fds.mean()),
+        fd_std=float(fds.std()),
+        baseline=float(baselines.mean()),
+        baseline_std=float(baselines.std()),
         ratio=float(fds.mean() / max(baselines.mean(), 1e-12)),
         ratio_range=(float(per_split.min()), float(per_split.max())),
-        entropy=class_entropy(labels), largest_share=largest_class_share(labels),
-        tv_uniform=tv_to_uniform(labels), histogram=class_histogram(labels),
-        n=n, splits=splits, dataset=dataset)
+        entropy=class_entropy(labels),
+        largest_share=largest_class_share(labels),
+        tv_uniform=tv_to_uniform(labels),
+        histogram=class_histogram(labels),
+        n=n,
+        splits=splits,
+        dataset=dataset,
+    )
 
 
-def against(name: str, value: float, bar: float, target: float, lower_is_better: bool = True,
-            fmt: str = ".2f") -> str:
+def against(
+    name: str,
+    value: float,
+    bar: float,
+    target: float,
+    lower_is_better: bool = True,
+    fmt: str = ".2f",
+) -> str:
     """One line that sets a result beside the bar a chapter asserts and its stretch target.
 
     A missed target is reported in words, never as an error: the chapter asserts only the bar.
@@ -454,5 +498,7 @@ def against(name: str, value: float, bar: float, target: float, lower_is_better:
     def ok(limit: float) -> bool:
         return value <= limit if lower_is_better else value >= limit
 
-    return (f"{name} {value:{fmt}}: bar {sign} {bar:g} {'met' if ok(bar) else 'NOT met'}; "
-            f"target {sign} {target:g} {'reached' if ok(target) else 'not reached'}")
+    return (
+        f"{name} {value:{fmt}}: bar {sign} {bar:g} {'met' if ok(bar) else 'NOT met'}; "
+        f"target {sign} {target:g} {'reached' if ok(target) else 'not reached'}"
+    )

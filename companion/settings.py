@@ -25,8 +25,17 @@ from typing import TypeVar
 import numpy as np
 
 __all__ = [
-    "PROFILE_ENV", "DATA_ENV", "PROFILES", "profile", "is_smoke", "choose", "data_dir",
-    "seed_everything", "cpu_description", "library_versions", "RunReport",
+    "PROFILE_ENV",
+    "DATA_ENV",
+    "PROFILES",
+    "profile",
+    "is_smoke",
+    "choose",
+    "data_dir",
+    "seed_everything",
+    "cpu_description",
+    "library_versions",
+    "RunReport",
 ]
 
 #: The environment variable that chooses the profile (``full`` when unset).

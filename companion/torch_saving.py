@@ -72,7 +72,9 @@ def save_state_dict(model: nn.Module, path: str | Path) -> Path:
     return path
 
 
-def check_compatible(model: nn.Module, state: Mapping[str, torch.Tensor], source: str = "the file") -> None:
+def check_compatible(
+    model: nn.Module, state: Mapping[str, torch.Tensor], source: str = "the file"
+) -> None:
     """Check that ``state`` has exactly the keys and shapes of ``model.state_dict()``.
 
     Raises:
@@ -90,13 +92,19 @@ def check_compatible(model: nn.Module, state: Mapping[str, torch.Tensor], source
     if missing or unexpected or shapes:
         parts = []
         if missing:
-            parts.append(f"missing in the file: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
+            parts.append(
+                f"missing in the file: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}"
+            )
         if unexpected:
-            parts.append(f"not in the model: {', '.join(unexpected[:5])}{' ...' if len(unexpected) > 5 else ''}")
+            parts.append(
+                f"not in the model: {', '.join(unexpected[:5])}{' ...' if len(unexpected) > 5 else ''}"
+            )
         if shapes:
             parts.append("shape mismatch: " + "; ".join(shapes[:5]))
         raise ArtifactError(
-            f"The weights in {source} do not fit this {type(model).__name__}: " + " | ".join(parts) + ". "
+            f"The weights in {source} do not fit this {type(model).__name__}: "
+            + " | ".join(parts)
+            + ". "
             "Build the model with the same architecture and sizes it was trained with (they are in "
             "the metadata sidecar, see companion.metadata.read_metadata), then load again."
         )
@@ -130,7 +138,9 @@ def load_state_dict(model: nn.Module, path: str | Path) -> nn.Module:
             f"{path} could not be read as a torch.save checkpoint ({str(exc).splitlines()[0]}). "
             f"The file is probably truncated or damaged: save or copy it again."
         ) from exc
-    if not isinstance(state, Mapping) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+    if not isinstance(state, Mapping) or not all(
+        isinstance(v, torch.Tensor) for v in state.values()
+    ):
         raise ArtifactError(
             f"{path} does not hold a state_dict (a mapping of names to tensors) but a "
             f"{type(state).__name__}. Save with save_state_dict(model, path)."
@@ -184,7 +194,9 @@ def export_program(model: nn.Module, example: torch.Tensor, path: str | Path) ->
     """
     path = Path(path)
     if path.suffix != ".pt2":
-        raise ArtifactError(f"{path}: a torch.export program is saved as .pt2; use a name ending in .pt2.")
+        raise ArtifactError(
+            f"{path}: a torch.export program is saved as .pt2; use a name ending in .pt2."
+        )
     batch = torch.export.Dim("batch", min=1)
     program = torch.export.export(model, (example,), dynamic_shapes=({0: batch},))
     torch.export.save(program, path)

@@ -51,8 +51,9 @@ def _softplus(t: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, t)
 
 
-def init_mlp(rng: np.random.Generator, hidden: int = 16, scale: float = 1.0,
-             out_scale: float = 0.1) -> Dict[str, np.ndarray]:
+def init_mlp(
+    rng: np.random.Generator, hidden: int = 16, scale: float = 1.0, out_scale: float = 0.1
+) -> Dict[str, np.ndarray]:
     """Random parameters for a 1 -> ``hidden`` -> 1 tanh network.
 
     Args:
@@ -65,9 +66,13 @@ def init_mlp(rng: np.random.Generator, hidden: int = 16, scale: float = 1.0,
         ValueError: if ``hidden`` is not a positive integer or a scale is not positive.
     """
     if not isinstance(hidden, (int, np.integer)) or isinstance(hidden, bool) or hidden < 1:
-        raise ValueError(f"hidden must be a positive integer (the number of tanh units), got {hidden!r}.")
+        raise ValueError(
+            f"hidden must be a positive integer (the number of tanh units), got {hidden!r}."
+        )
     if not (scale > 0 and out_scale > 0):
-        raise ValueError(f"scale and out_scale must be positive, got scale={scale!r}, out_scale={out_scale!r}.")
+        raise ValueError(
+            f"scale and out_scale must be positive, got scale={scale!r}, out_scale={out_scale!r}."
+        )
     return {
         "W1": rng.normal(0.0, scale, hidden),
         "b1": rng.normal(0.0, scale, hidden),
@@ -85,7 +90,9 @@ def _check_params(p: Dict[str, np.ndarray]) -> None:
         )
 
 
-def mlp_forward(p: Dict[str, np.ndarray], x: np.ndarray) -> Tuple[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
+def mlp_forward(
+    p: Dict[str, np.ndarray], x: np.ndarray
+) -> Tuple[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
     """Evaluate the network on a batch.
 
     Args:
@@ -101,13 +108,16 @@ def mlp_forward(p: Dict[str, np.ndarray], x: np.ndarray) -> Tuple[np.ndarray, Tu
     _check_params(p)
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 1:
-        raise ValueError(f"the toy networks take a batch of numbers of shape (N,), got shape {x.shape}.")
+        raise ValueError(
+            f"the toy networks take a batch of numbers of shape (N,), got shape {x.shape}."
+        )
     h = np.tanh(np.outer(x, p["W1"]) + p["b1"])  # (N, H)
     return h @ p["w2"] + p["b2"], (x, h)
 
 
-def mlp_backward(p: Dict[str, np.ndarray], cache: Tuple[np.ndarray, np.ndarray],
-                 dy: np.ndarray) -> Tuple[Dict[str, np.ndarray], np.ndarray]:
+def mlp_backward(
+    p: Dict[str, np.ndarray], cache: Tuple[np.ndarray, np.ndarray], dy: np.ndarray
+) -> Tuple[Dict[str, np.ndarray], np.ndarray]:
     """Chain rule through the network: from ``dL/dy`` to parameter gradients and ``dL/dx``.
 
     With ``a = W1 x + b1`` and ``h = tanh(a)``: ``dL/dw2 = sum_n dy_n h_n``, ``dL/db2 = sum_n dy_n``,
@@ -135,8 +145,9 @@ def mlp_backward(p: Dict[str, np.ndarray], cache: Tuple[np.ndarray, np.ndarray],
     return grads, da @ p["W1"]
 
 
-def d_loss_and_grads(d: Dict[str, np.ndarray], x_real: np.ndarray,
-                     x_fake: np.ndarray) -> Tuple[float, Dict[str, np.ndarray]]:
+def d_loss_and_grads(
+    d: Dict[str, np.ndarray], x_real: np.ndarray, x_fake: np.ndarray
+) -> Tuple[float, Dict[str, np.ndarray]]:
     """The discriminator's loss (binary cross-entropy, real = 1, fake = 0) and its gradients.
 
     ``L_D = -mean log D(x_real) - mean log(1 - D(x_fake))``. With logit ``l``,
@@ -158,8 +169,9 @@ def d_loss_and_grads(d: Dict[str, np.ndarray], x_real: np.ndarray,
     return float(loss), {k: g_real[k] + g_fake[k] for k in g_real}
 
 
-def g_loss_and_grads(g: Dict[str, np.ndarray], d: Dict[str, np.ndarray], z: np.ndarray,
-                     kind: str = "non_saturating") -> Tuple[float, Dict[str, np.ndarray]]:
+def g_loss_and_grads(
+    g: Dict[str, np.ndarray], d: Dict[str, np.ndarray], z: np.ndarray, kind: str = "non_saturating"
+) -> Tuple[float, Dict[str, np.ndarray]]:
     """The generator's loss and its gradients, through the (fixed) discriminator.
 
     ``kind="saturating"`` minimises ``mean log(1 - D(G(z)))`` (the minimax game as written);
@@ -207,8 +219,9 @@ class Adam:
         ValueError: if ``lr`` is not positive or a beta is outside [0, 1).
     """
 
-    def __init__(self, lr: float = 1e-3, betas: Tuple[float, float] = (0.5, 0.999),
-                 eps: float = 1e-8) -> None:
+    def __init__(
+        self, lr: float = 1e-3, betas: Tuple[float, float] = (0.5, 0.999), eps: float = 1e-8
+    ) -> None:
         if not lr > 0:
             raise ValueError(f"lr must be positive, got {lr!r}.")
         if not all(0.0 <= b < 1.0 for b in betas):

@@ -28,8 +28,12 @@ def tidy(nb: nbformat.NotebookNode) -> int:
             continue
         merged: list = []
         for out in cell.get("outputs", []):
-            if out.output_type == "stream" and merged and merged[-1].output_type == "stream" \
-                    and merged[-1].name == out.name:
+            if (
+                out.output_type == "stream"
+                and merged
+                and merged[-1].output_type == "stream"
+                and merged[-1].name == out.name
+            ):
                 merged[-1].text += out.text
                 removed += 1
             else:

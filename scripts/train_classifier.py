@@ -68,7 +68,9 @@ class Classifier(nn.Module):
         return self.fc2(x)
 
 
-def splits(dataset: str, mnist_split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
+def splits(
+    dataset: str, mnist_split: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
     """Training and evaluation arrays (uint8 images, labels) and a sentence that says which.
 
     The evaluation images are always the yardstick's held-out reference,
@@ -78,14 +80,24 @@ def splits(dataset: str, mnist_split: str) -> tuple[np.ndarray, np.ndarray, np.n
     held = quality.held_out_indices(dataset)
     if dataset == "mnist" and mnist_split == "test":
         seen = np.setdiff1d(np.arange(len(x)), held)
-        return (x[seen], y[seen], x[held], y[held],
-                f"mnist: trained on the {len(seen):,} even-indexed test images, accuracy on the "
-                f"{len(held):,} odd-indexed ones (held out: the yardstick's reference); the "
-                f"60,000-image training split was not available offline")
+        return (
+            x[seen],
+            y[seen],
+            x[held],
+            y[held],
+            f"mnist: trained on the {len(seen):,} even-indexed test images, accuracy on the "
+            f"{len(held):,} odd-indexed ones (held out: the yardstick's reference); the "
+            f"60,000-image training split was not available offline",
+        )
     xtr, ytr = data.load(dataset, "train")
-    return (xtr, ytr, x[held], y[held],
-            f"{dataset}: trained on the training split ({len(xtr):,}), accuracy on the "
-            f"{len(held):,} held-out test images (the yardstick's reference)")
+    return (
+        xtr,
+        ytr,
+        x[held],
+        y[held],
+        f"{dataset}: trained on the training split ({len(xtr):,}), accuracy on the "
+        f"{len(held):,} held-out test images (the yardstick's reference)",
+    )
 
 
 def to_tensor(images: np.ndarray) -> torch.Tensor:
@@ -112,7 +124,7 @@ def shift(x: torch.Tensor, generator: torch.Generator, max_shift: int = 2) -> to
 @torch.no_grad()
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     model.eval()
-    pred = torch.cat([model(x[i:i + 1000]).argmax(1) for i in range(0, len(x), 1000)])
+    pred = torch.cat([model(x[i : i + 1000]).argmax(1) for i in range(0, len(x), 1000)])
     return float((pred == y).float().mean())
 
 
@@ -133,32 +145,52 @@ def train(dataset: str, epochs: int, mnist_split: str, seed: int = 0) -> dict:
         model.train()
         perm = torch.randperm(len(x), generator=g)
         for i in range(0, len(x), BATCH):
-            idx = perm[i:i + BATCH]
+            idx = perm[i : i + BATCH]
             xb = shift(x[idx].clone(), g) if augment else x[idx]
             loss = nn.functional.cross_entropy(model(xb), y[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
-        print(f"  epoch {epoch + 1}/{epochs}: held-out accuracy {accuracy(model, xt, yt):.4f} "
-              f"({time.perf_counter() - start:.0f}s)", flush=True)
+        print(
+            f"  epoch {epoch + 1}/{epochs}: held-out accuracy {accuracy(model, xt, yt):.4f} "
+            f"({time.perf_counter() - start:.0f}s)",
+            flush=True,
+        )
     acc = accuracy(model, xt, yt)
     WEIGHTS.mkdir(parents=True, exist_ok=True)
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
     save_file(state, str(WEIGHTS / f"classifier_{dataset}.safetensors"))
-    return {"accuracy": round(acc, 4), "n_train": len(x), "n_eval": len(xt), "epochs": epochs,
-            "augmented": augment, "split": note,
-            "trained_on": "test-even" if dataset == "mnist" and mnist_split == "test" else "train",
-            "seconds": round(time.perf_counter() - start, 1)}
+    return {
+        "accuracy": round(acc, 4),
+        "n_train": len(x),
+        "n_eval": len(xt),
+        "epochs": epochs,
+        "augmented": augment,
+        "split": note,
+        "trained_on": "test-even" if dataset == "mnist" and mnist_split == "test" else "train",
+        "seconds": round(time.perf_counter() - start, 1),
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dataset", choices=["mnist", "fashion-mnist", "both"], default="both")
-    parser.add_argument("--epochs", type=int, default=None, help="default: 15 for MNIST (5k images), 4 for Fashion-MNIST")
-    parser.add_argument("--mnist-split", choices=["test", "train"], default="test",
-                        help="'test': train on the even-indexed test images, evaluate on the odd ones (offline); "
-                             "'train': train on the 60,000 training images")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        help="default: 15 for MNIST (5k images), 4 for Fashion-MNIST",
+    )
+    parser.add_argument(
+        "--mnist-split",
+        choices=["test", "train"],
+        default="test",
+        help="'test': train on the even-indexed test images, evaluate on the odd ones (offline); "
+        "'train': train on the 60,000 training images",
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)  # on a shared 2-core CPU one thread is several times faster
     path = WEIGHTS / "classifier_accuracy.json"
@@ -167,7 +199,10 @@ def main() -> None:
     for name in names:
         default_epochs = 15 if (name == "mnist" and args.mnist_split == "test") else 4
         result = train(name, args.epochs or default_epochs, args.mnist_split)
-        print(f"{name}: held-out accuracy {result['accuracy']:.2%} in {result['seconds']}s", flush=True)
+        print(
+            f"{name}: held-out accuracy {result['accuracy']:.2%} in {result['seconds']}s",
+            flush=True,
+        )
         record[name] = result
         path.write_text(json.dumps(record, indent=2) + "\n")
 

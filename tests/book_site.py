@@ -56,7 +56,9 @@ def _jupyter_book() -> str:
         return str(beside_python)
     found = shutil.which("jupyter-book")
     if found is None:
-        raise RuntimeError("jupyter-book is not installed: run `make venv` (it is in requirements.txt).")
+        raise RuntimeError(
+            "jupyter-book is not installed: run `make venv` (it is in requirements.txt)."
+        )
     return found
 
 
@@ -68,7 +70,9 @@ def build(root: Path, out: Path) -> BookBuild:
     env = {**os.environ, **QUIET_TF, "GAN_BOOK_SPHINX_WARNINGS": str(warnings_file)}
     command = [_jupyter_book(), "build", str(root), "--path-output", str(out), *BOOK_FLAGS]
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=1200, env=env)
-    recorded = warnings_file.read_text(encoding="utf-8").splitlines() if warnings_file.exists() else []
+    recorded = (
+        warnings_file.read_text(encoding="utf-8").splitlines() if warnings_file.exists() else []
+    )
     plain = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
     return BookBuild(done.returncode, plain, out / "_build" / "html", tuple(recorded))
 

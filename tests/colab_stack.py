@@ -32,11 +32,19 @@ def project() -> dict:
 def install_cell_arguments(source: str) -> list[str]:
     """The requirement arguments of the ``pip install`` in a Colab setup cell (options dropped)."""
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "run":
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "run"
+        ):
             if node.args and isinstance(node.args[0], ast.List):
-                words = [e.value for e in node.args[0].elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                words = [
+                    e.value
+                    for e in node.args[0].elts
+                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                ]
                 if "install" in words:
-                    after = words[words.index("install") + 1:]
+                    after = words[words.index("install") + 1 :]
                     return [word for word in after if not word.startswith("-")]
     return []
 
@@ -56,6 +64,8 @@ def installed_by_cell(source: str) -> set[str]:
             name, extras = canonicalize_name(requirement.name), requirement.extras
         provided.add(name)
         if name == companion:
-            deps = meta["dependencies"] + [dep for extra in extras for dep in meta["optional-dependencies"][extra]]
+            deps = meta["dependencies"] + [
+                dep for extra in extras for dep in meta["optional-dependencies"][extra]
+            ]
             provided |= {canonicalize_name(Requirement(dep).name) for dep in deps}
     return provided

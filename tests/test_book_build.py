@@ -25,8 +25,11 @@ import companion
 from tests.book_site import BOOK_FLAGS, ROOT, build, build_book
 
 API_PAGE = ROOT / "book" / "api.md"
-MODULES = sorted(f"companion.{m.name}" for m in pkgutil.iter_modules(companion.__path__)
-                 if not m.name.startswith("_"))
+MODULES = sorted(
+    f"companion.{m.name}"
+    for m in pkgutil.iter_modules(companion.__path__)
+    if not m.name.startswith("_")
+)
 
 
 def public_names(module: ModuleType) -> list[str]:
@@ -34,9 +37,13 @@ def public_names(module: ModuleType) -> list[str]:
     names = getattr(module, "__all__", None)
     if names is not None:
         return list(names)
-    return [name for name, obj in vars(module).items()
-            if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
-            and obj.__module__ == module.__name__]
+    return [
+        name
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and (inspect.isfunction(obj) or inspect.isclass(obj))
+        and obj.__module__ == module.__name__
+    ]
 
 
 def _own_docstring(obj: object) -> str | None:
@@ -60,8 +67,14 @@ def missing_docstrings(module: ModuleType) -> list[str]:
             if not _own_docstring(obj):
                 missing.append(name)
             for member, value in vars(obj).items():
-                function = value.fget if isinstance(value, property) else getattr(value, "__func__", value)
-                if not member.startswith("_") and inspect.isfunction(function) and not function.__doc__:
+                function = (
+                    value.fget if isinstance(value, property) else getattr(value, "__func__", value)
+                )
+                if (
+                    not member.startswith("_")
+                    and inspect.isfunction(function)
+                    and not function.__doc__
+                ):
                     missing.append(f"{name}.{member}")
         elif callable(obj):
             if not _own_docstring(obj):
@@ -74,7 +87,9 @@ def missing_docstrings(module: ModuleType) -> list[str]:
 def automodule_directives(text: str) -> dict[str, list[str]]:
     """``{module: [option lines]}`` for every ``.. automodule::`` in the page's eval-rst blocks."""
     found: dict[str, list[str]] = {}
-    for match in re.finditer(r"^\.\. automodule::\s*(\S+)\s*\n((?:[ \t]+:.*\n)*)", text, re.MULTILINE):
+    for match in re.finditer(
+        r"^\.\. automodule::\s*(\S+)\s*\n((?:[ \t]+:.*\n)*)", text, re.MULTILINE
+    ):
         found[match.group(1)] = [line.strip() for line in match.group(2).splitlines()]
     return found
 
@@ -112,15 +127,19 @@ def test_api_page_documents_module(name: str):
     options = directives[name]
     members = [o for o in options if o.startswith(":members:")]
     assert members, f"book/api.md: the automodule of {name} needs the :members: option."
-    listed = members[0][len(":members:"):].strip()
+    listed = members[0][len(":members:") :].strip()
     public = public_names(importlib.import_module(name))
     if listed:  # an explicit list must name every public name
         names = {n.strip() for n in listed.split(",")}
-        assert not set(public) - names, f"book/api.md: {name} :members: leaves out {sorted(set(public) - names)}"
+        assert not set(public) - names, (
+            f"book/api.md: {name} :members: leaves out {sorted(set(public) - names)}"
+        )
     for option in options:
         if option.startswith(":exclude-members:"):
             excluded = {n.strip() for n in option.split(":", 2)[2].split(",")}
-            assert not excluded & set(public), f"book/api.md excludes public names of {name}: {excluded & set(public)}"
+            assert not excluded & set(public), (
+                f"book/api.md excludes public names of {name}: {excluded & set(public)}"
+            )
 
 
 def test_automodule_directives_name_real_modules():
@@ -138,7 +157,7 @@ def test_tests_build_the_book_like_make_book():
     rest = words[2:]
     if "--path-output" in rest:  # where the HTML goes does not change what is built
         i = rest.index("--path-output")
-        del rest[i:i + 2]
+        del rest[i : i + 2]
     assert rest == BOOK_FLAGS, (
         f"`make book` runs `jupyter-book build . {' '.join(words[2:])}` but tests/book_site.py "
         f"uses {BOOK_FLAGS}: make them agree."
@@ -175,7 +194,8 @@ def _tiny_book(folder: Path, page: str) -> Path:
     (folder / "_config.yml").write_text(
         "title: tiny\nexecute:\n  execute_notebooks: 'off'\n"
         "sphinx:\n  local_extensions:\n    warning_log: _ext\n    noisy: _ext\n"
-        "  config:\n    nitpicky: true\n")
+        "  config:\n    nitpicky: true\n"
+    )
     (folder / "_toc.yml").write_text("format: jb-book\nroot: index\n")
     (folder / "index.md").write_text(page)
     return folder
@@ -184,15 +204,19 @@ def _tiny_book(folder: Path, page: str) -> Path:
 @pytest.fixture(scope="module")
 def tiny_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     clean = _tiny_book(tmp_path_factory.mktemp("clean"), "# Tiny\n\nNothing wrong here.\n")
-    broken = _tiny_book(tmp_path_factory.mktemp("broken"),
-                        "# Tiny\n\nSee {doc}`a page that does not exist <no-such-page>`.\n")
+    broken = _tiny_book(
+        tmp_path_factory.mktemp("broken"),
+        "# Tiny\n\nSee {doc}`a page that does not exist <no-such-page>`.\n",
+    )
     return {"clean": build(clean, clean / "out"), "broken": build(broken, broken / "out")}
 
 
 def test_build_check_ignores_native_stderr_lines(tiny_builds):
     """A library's native 'WARNING:' line on stderr is not a Sphinx warning."""
     clean = tiny_builds["clean"]
-    assert "absl::InitializeLog" in clean.log, "the noisy extension did not run: the test proves nothing"
+    assert "absl::InitializeLog" in clean.log, (
+        "the noisy extension did not run: the test proves nothing"
+    )
     assert clean.returncode == 0 and clean.problems() == [], clean.problems() or clean.log[-2000:]
 
 
@@ -201,7 +225,8 @@ def test_build_check_still_fails_on_a_real_sphinx_warning(tiny_builds):
     broken = tiny_builds["broken"]
     assert broken.returncode != 0, "with -W a broken reference must fail the build"
     assert any("no-such-page" in line and "WARNING" in line for line in broken.problems()), (
-        broken.problems() or broken.log[-2000:])
+        broken.problems() or broken.log[-2000:]
+    )
 
 
 def test_api_page_shows_every_public_name():
@@ -209,8 +234,12 @@ def test_api_page_shows_every_public_name():
     page = build.html / "book" / "api.html"
     assert page.exists(), f"the book has no API page at {page}: is book/api in _toc.yml?"
     ids = set(re.findall(r'id="([^"]+)"', page.read_text(encoding="utf-8")))
-    missing = [f"{name}.{n}" for name in MODULES
-               for n in public_names(importlib.import_module(name)) if f"{name}.{n}" not in ids]
+    missing = [
+        f"{name}.{n}"
+        for name in MODULES
+        for n in public_names(importlib.import_module(name))
+        if f"{name}.{n}" not in ids
+    ]
     assert not missing, f"the rendered API page does not show: {missing}"
 
 

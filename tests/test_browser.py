@@ -29,15 +29,22 @@ from tests.book_site import ROOT, build_book
 from tests.test_chapters import _toc_files
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(os.environ.get("GAN_BOOK_SCREENSHOTS") or ROOT / "_build" / "screenshots")
 RAW_MATH = ("$$", "\\frac", "\\begin{")
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason=f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run "
-           f"the browser check of the rendered book",
+    f"the browser check of the rendered book",
 )
 
 
@@ -84,7 +91,11 @@ def broken_internal_links(html_root: Path, page_url: str, hrefs: list[str]) -> l
             target = target / "index.html"
         if not target.is_file():
             broken.append(f"{href} (no such file)")
-        elif url.fragment and target.suffix == ".html" and unquote(url.fragment) not in _anchors(target):
+        elif (
+            url.fragment
+            and target.suffix == ".html"
+            and unquote(url.fragment) not in _anchors(target)
+        ):
             broken.append(f"{href} (no anchor #{url.fragment} on {target.relative_to(html_root)})")
     return broken
 
@@ -115,9 +126,13 @@ def site() -> Iterator[tuple[Path, str]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: run `make venv`")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed: run `make venv`"
+    )
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         try:
             yield chromium
         finally:
@@ -130,7 +145,11 @@ def _offline_miss(message, base: str) -> bool:
     example, link a Font Awesome stylesheet on a CDN that the page does not need: the theme's own
     Font Awesome draws their buttons.)"""
     url = (message.location or {}).get("url", "")
-    return message.text.startswith("Failed to load resource") and bool(url) and not url.startswith(base)
+    return (
+        message.text.startswith("Failed to load resource")
+        and bool(url)
+        and not url.startswith(base)
+    )
 
 
 # Runs in the page after load: lets MathJax finish, then reports what a reader would see wrong.
@@ -165,19 +184,39 @@ def test_page_renders(path: str, site: tuple[Path, str], browser) -> None:
     errors: list[str] = []
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.on("pageerror", lambda exc: errors.append(f"uncaught exception: {exc}"))
-    page.on("console", lambda msg: errors.append(f"console error: {msg.text}")
-            if msg.type == "error" and not _offline_miss(msg, base) else None)
-    page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url} ({req.failure})")
-            if req.url.startswith(base) else None)
-    page.on("response", lambda res: errors.append(f"HTTP {res.status}: {res.url}")
-            if res.url.startswith(base) and res.status >= 400 else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"console error: {msg.text}")
+            if msg.type == "error" and not _offline_miss(msg, base)
+            else None
+        ),
+    )
+    page.on(
+        "requestfailed",
+        lambda req: (
+            errors.append(f"request failed: {req.url} ({req.failure})")
+            if req.url.startswith(base)
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda res: (
+            errors.append(f"HTTP {res.status}: {res.url}")
+            if res.url.startswith(base) and res.status >= 400
+            else None
+        ),
+    )
     try:
         page.goto(base + path, wait_until="load", timeout=60_000)
         page.wait_for_load_state("networkidle", timeout=60_000)
         seen = page.evaluate(_INSPECT)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / (path[:-len(".html")].replace("/", "__") + ".png")),
-                        full_page=True)
+        page.screenshot(
+            path=str(SCREENSHOTS / (path[: -len(".html")].replace("/", "__") + ".png")),
+            full_page=True,
+        )
     finally:
         page.close()
 
@@ -186,5 +225,7 @@ def test_page_renders(path: str, site: tuple[Path, str], browser) -> None:
     problems += [f"math left untypeset: {m!r}" for m in seen["untypeset"]]
     problems += [f"MathJax could not parse: {m!r}" for m in seen["mathErrors"]]
     problems += [f"raw math {raw!r} in the page's text" for raw in RAW_MATH if raw in seen["text"]]
-    problems += [f"broken link: {b}" for b in broken_internal_links(html, base + path, seen["links"])]
+    problems += [
+        f"broken link: {b}" for b in broken_internal_links(html, base + path, seen["links"])
+    ]
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)

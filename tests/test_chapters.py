@@ -52,8 +52,12 @@ def test_pair_is_in_sync(md: Path):
 def test_first_code_cell_installs_companion_on_colab_only(nb: Path):
     code = [c for c in jupytext.read(nb).cells if c.cell_type == "code"]
     first = code[0].source
-    assert '"google.colab" in sys.modules' in first, f"{nb.name}: first code cell must be the Colab setup cell"
-    assert f"git+{_repository_url()}" in first, f"{nb.name}: Colab cell must install from {_repository_url()}"
+    assert '"google.colab" in sys.modules' in first, (
+        f"{nb.name}: first code cell must be the Colab setup cell"
+    )
+    assert f"git+{_repository_url()}" in first, (
+        f"{nb.name}: Colab cell must install from {_repository_url()}"
+    )
     command = first.split("subprocess.run(", 1)[-1]
     assert '"pip", "install"' in command, f"{nb.name}: Colab cell must pip-install companion"
     arguments = install_cell_arguments(first)
@@ -67,13 +71,23 @@ def test_first_code_cell_installs_companion_on_colab_only(nb: Path):
             f"{nb.name}: Colab cell installs {argument!r}, not companion from {_repository_url()}"
         )
         if requirement is not None:
-            assert canonicalize_name(requirement.name) == canonicalize_name(meta["name"]), f"{nb.name}: {argument!r}"
+            assert canonicalize_name(requirement.name) == canonicalize_name(meta["name"]), (
+                f"{nb.name}: {argument!r}"
+            )
             for extra in requirement.extras:
-                assert extra in meta["optional-dependencies"], f"{nb.name}: companion has no extra {extra!r}"
-                names = {Requirement(dep).name for dep in meta["optional-dependencies"][extra]} & set(COLAB_HAS)
-                assert not names, f"{nb.name}: extra {extra!r} would reinstall {names}, which Colab has"
+                assert extra in meta["optional-dependencies"], (
+                    f"{nb.name}: companion has no extra {extra!r}"
+                )
+                names = {
+                    Requirement(dep).name for dep in meta["optional-dependencies"][extra]
+                } & set(COLAB_HAS)
+                assert not names, (
+                    f"{nb.name}: extra {extra!r} would reinstall {names}, which Colab has"
+                )
     for other in COLAB_HAS:
-        assert other not in command, f"{nb.name}: Colab cell must install only companion, not {other}"
+        assert other not in command, (
+            f"{nb.name}: Colab cell must install only companion, not {other}"
+        )
 
 
 def _toc_files(node) -> list[str]:

@@ -23,7 +23,12 @@ from tests.colab_stack import ROOT, colab_preinstalled, installed_by_cell, proje
 MD = sorted((ROOT / "chapters").glob("*.md"))
 
 # import name -> distribution name, where they differ and the distribution may be absent here
-IMPORT_TO_DISTRIBUTION = {"IPython": "ipython", "PIL": "pillow", "yaml": "pyyaml", "sklearn": "scikit-learn"}
+IMPORT_TO_DISTRIBUTION = {
+    "IPython": "ipython",
+    "PIL": "pillow",
+    "yaml": "pyyaml",
+    "sklearn": "scikit-learn",
+}
 
 
 def _calls(tree: ast.AST, dotted: str):
@@ -42,7 +47,11 @@ def modules_needed(source: str) -> set[str]:
             needed |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             needed.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "import " in node.value:
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and "import " in node.value
+        ):
             # code handed to another interpreter as a string (chapter 7 loads artifacts that way)
             try:
                 needed |= modules_needed(textwrap.dedent(node.value))
@@ -78,7 +87,9 @@ def test_colab_list_names_the_frameworks():
     colab = colab_preinstalled()
     for name in ("python", "torch", "tensorflow", "keras", "numpy", "matplotlib"):
         assert name in colab, f"tests/colab_preinstalled.txt lacks {name}"
-    assert not {"onnx", "onnxscript", "onnxruntime"} & set(colab), "Colab does not preinstall the ONNX stack"
+    assert not {"onnx", "onnxscript", "onnxruntime"} & set(colab), (
+        "Colab does not preinstall the ONNX stack"
+    )
 
 
 def test_modules_needed_sees_imports_strings_and_the_onnx_exporter():
@@ -114,7 +125,14 @@ def test_chapter_needs_only_what_colab_has_or_its_install_cell_installs(md: Path
 @pytest.mark.parametrize("module", sorted((ROOT / "companion").glob("*.py")), ids=lambda p: p.name)
 def test_companion_needs_only_its_dependencies_or_colab(module: Path):
     meta = project()
-    declared = [*meta["dependencies"], *(d for deps in meta["optional-dependencies"].values() for d in deps)]
-    available = set(colab_preinstalled()) | {canonicalize_name(Requirement(d).name) for d in declared}
-    missing = sorted(m for m in modules_needed(module.read_text()) if not distributions_for(m) & available)
+    declared = [
+        *meta["dependencies"],
+        *(d for deps in meta["optional-dependencies"].values() for d in deps),
+    ]
+    available = set(colab_preinstalled()) | {
+        canonicalize_name(Requirement(d).name) for d in declared
+    }
+    missing = sorted(
+        m for m in modules_needed(module.read_text()) if not distributions_for(m) & available
+    )
     assert not missing, f"companion/{module.name} imports {missing}: declare them in pyproject.toml"

@@ -16,10 +16,14 @@ import pytest
 from companion import data
 from tests.conftest import ROOT, write_idx
 
-UNREACHABLE = "http://127.0.0.1:9/"  # the discard port on loopback: refused at once, no network used
+UNREACHABLE = (
+    "http://127.0.0.1:9/"  # the discard port on loopback: refused at once, no network used
+)
 
 
-def _fake_dataset(monkeypatch, folder: Path, n: int = 5, mirrors=(UNREACHABLE,), splits=("train", "test")):
+def _fake_dataset(
+    monkeypatch, folder: Path, n: int = 5, mirrors=(UNREACHABLE,), splits=("train", "test")
+):
     """Write tiny IDX files and register their checksums as the 'mnist' dataset."""
     rng = np.random.default_rng(0)
     sha = {}
@@ -30,8 +34,14 @@ def _fake_dataset(monkeypatch, folder: Path, n: int = 5, mirrors=(UNREACHABLE,),
         for kind, arr in (("images-idx3", images), ("labels-idx1", labels)):
             name = f"{prefix}-{kind}-ubyte.gz"
             write_idx(folder / "mnist" / name, arr)
-            sha[name] = hashlib.sha256(gzip.decompress((folder / "mnist" / name).read_bytes())).hexdigest()
-    fake = dataclasses.replace(data.DATASETS["mnist"], mirrors=tuple(mirrors), sha256={**data.DATASETS["mnist"].sha256, **sha})
+            sha[name] = hashlib.sha256(
+                gzip.decompress((folder / "mnist" / name).read_bytes())
+            ).hexdigest()
+    fake = dataclasses.replace(
+        data.DATASETS["mnist"],
+        mirrors=tuple(mirrors),
+        sha256={**data.DATASETS["mnist"].sha256, **sha},
+    )
     monkeypatch.setitem(data.DATASETS, "mnist", fake)
     return fake
 
@@ -73,14 +83,18 @@ def test_missing_file_without_network_names_file_and_remedy(data_dir, monkeypatc
 def test_missing_file_is_downloaded_and_verified(tmp_path, data_dir, monkeypatch):
     served = tmp_path / "server"
     _fake_dataset(monkeypatch, served, n=3)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served / "mnist"))
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(served / "mnist")
+    )
     handler.log_message = lambda *args: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         fake = data.DATASETS["mnist"]
         url = f"http://127.0.0.1:{server.server_address[1]}/"
-        monkeypatch.setitem(data.DATASETS, "mnist", dataclasses.replace(fake, mirrors=(UNREACHABLE, url)))
+        monkeypatch.setitem(
+            data.DATASETS, "mnist", dataclasses.replace(fake, mirrors=(UNREACHABLE, url))
+        )
         images, labels = data.load("mnist", "train")
     finally:
         server.shutdown()
@@ -142,7 +156,9 @@ def test_unit_range_round_trip():
 SHARED = ROOT.parent / "shared" / "data"
 
 
-@pytest.mark.skipif(not (SHARED / "fashion-mnist").exists(), reason="needs ../shared/data (present in CI)")
+@pytest.mark.skipif(
+    not (SHARED / "fashion-mnist").exists(), reason="needs ../shared/data (present in CI)"
+)
 def test_real_offline_copies_verify(monkeypatch):
     monkeypatch.setenv("GAN_BOOK_DATA", str(SHARED))
     images, labels = data.load("fashion-mnist", "test", download=False)

@@ -14,7 +14,9 @@ from companion.plotting import animate, image_grid, plot_losses, plot_quality_tr
 
 def test_early_stopping_keeps_best_and_stops_after_patience():
     stopper = EarlyStopping(patience=2)
-    decisions = [stopper.update(d, snapshot=lambda d=d: f"state@{d}") for d in (3.0, 1.0, 2.0, float("nan"))]
+    decisions = [
+        stopper.update(d, snapshot=lambda d=d: f"state@{d}") for d in (3.0, 1.0, 2.0, float("nan"))
+    ]
     assert decisions == [False, False, False, True]
     assert stopper.best == 1.0 and stopper.best_state == "state@1.0" and stopper.best_check == 1
     assert stopper.stopped and len(stopper.history) == 4
@@ -61,8 +63,12 @@ def test_plots_and_animation_draw():
 
 
 def test_plot_quality_track_skips_step_zero_and_rejects_empty():
-    ax = plot_quality_track([(0, 900.0, 0.0), (100, 40.0, 0.9), (200, 20.0, 0.95)], bar=4.0,
-                            reference=1.3, reference_label="real")
+    ax = plot_quality_track(
+        [(0, 900.0, 0.0), (100, 40.0, 0.9), (200, 20.0, 0.95)],
+        bar=4.0,
+        reference=1.3,
+        reference_label="real",
+    )
     line = ax.get_lines()[0]
     assert list(line.get_xdata()) == [100, 200] and list(line.get_ydata()) == [40.0, 20.0]
     assert ax.get_yscale() == "log"

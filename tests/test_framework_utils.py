@@ -23,11 +23,10 @@ def test_torch_device_and_seed():
 
 
 def test_keras_device_and_seed():
+    import keras
     import tensorflow as tf
 
     from companion.keras_utils import describe_device, pick_device, seed
-
-    import keras
 
     assert pick_device() in ("/GPU:0", "/CPU:0")
     assert pick_device("/CPU:0") == "/CPU:0"
@@ -56,10 +55,18 @@ def test_twin_helpers_share_their_signatures():
 def test_framework_helpers_stay_apart():
     """A PyTorch chapter never imports TensorFlow, and the reverse."""
     probe = "import sys, {m}; print('tensorflow' in sys.modules, 'torch' in sys.modules)"
-    torch_side = subprocess.run([sys.executable, "-c", probe.format(m="companion.torch_utils")],
-                                capture_output=True, text=True, check=True).stdout.split()
-    keras_side = subprocess.run([sys.executable, "-c", probe.format(m="companion.keras_utils")],
-                                capture_output=True, text=True, check=True).stdout.split()
+    torch_side = subprocess.run(
+        [sys.executable, "-c", probe.format(m="companion.torch_utils")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    keras_side = subprocess.run(
+        [sys.executable, "-c", probe.format(m="companion.keras_utils")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert torch_side == ["False", "True"]
     assert keras_side == ["True", "False"]
 
@@ -70,8 +77,17 @@ def test_importing_keras_utils_prints_nothing_on_stderr():
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")}
-    done = subprocess.run([sys.executable, "-c", "import companion.keras_utils"], env=env,
-                          capture_output=True, text=True, timeout=300)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import companion.keras_utils"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "WARNING" not in done.stderr and "oneDNN" not in done.stderr, done.stderr

@@ -55,7 +55,9 @@ def test_sample_batch_is_one_hot_and_decodes_to_the_same_sequences():
     batch = ip.sample_batch(np.random.default_rng(3), 4)
     assert batch.shape == (4, ip.LENGTH, ip.DEPTH) and batch.dtype == np.float32
     np.testing.assert_array_equal(batch.sum(-1), 1.0)
-    np.testing.assert_array_equal(decode_one_hot(batch), ip.sample_sequences(np.random.default_rng(3), 4))
+    np.testing.assert_array_equal(
+        decode_one_hot(batch), ip.sample_sequences(np.random.default_rng(3), 4)
+    )
 
 
 def test_is_valid_keeps_shape_and_rejects_out_of_range():
@@ -118,6 +120,8 @@ def test_plot_histogram_draws_valid_invalid_and_target():
 
 
 def test_module_imports_no_framework():
-    code = ("import sys, companion.integer_patterns; "
-            "assert 'torch' not in sys.modules and 'tensorflow' not in sys.modules")
+    code = (
+        "import sys, companion.integer_patterns; "
+        "assert 'torch' not in sys.modules and 'tensorflow' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

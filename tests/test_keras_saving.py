@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import keras  # noqa: E402  (after companion.keras_saving has chosen the backend)
 import numpy as np
 import pytest
 
 from companion.artifacts import ArtifactError
-from companion.keras_saving import export_saved_model, load_keras, load_weights, save_keras, save_weights
-
-import keras  # noqa: E402  (after companion.keras_saving has chosen the backend)
+from companion.keras_saving import (
+    export_saved_model,
+    load_keras,
+    load_weights,
+    save_keras,
+    save_weights,
+)
 
 
 def _net(hidden: int = 8) -> keras.Model:
     keras.utils.set_random_seed(0)
-    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(hidden, activation="relu"),
-                             keras.layers.Dense(6, activation="tanh")])
+    return keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(hidden, activation="relu"),
+            keras.layers.Dense(6, activation="tanh"),
+        ]
+    )
 
 
 def _truncate(path: Path) -> None:
@@ -29,7 +39,9 @@ Z = np.random.default_rng(0).standard_normal((3, 4)).astype("float32")
 def test_keras_round_trip(tmp_path: Path):
     net = _net()
     save_keras(net, tmp_path / "g.keras")
-    np.testing.assert_array_equal(load_keras(tmp_path / "g.keras").predict(Z, verbose=0), net.predict(Z, verbose=0))
+    np.testing.assert_array_equal(
+        load_keras(tmp_path / "g.keras").predict(Z, verbose=0), net.predict(Z, verbose=0)
+    )
 
 
 def test_weights_round_trip(tmp_path: Path):
@@ -46,7 +58,9 @@ def test_saved_model(tmp_path: Path):
 
     net = _net()
     export_saved_model(net, tmp_path / "g_savedmodel")
-    loaded = tf.saved_model.load(str(tmp_path / "g_savedmodel"))  # keep a reference: it owns the variables
+    loaded = tf.saved_model.load(
+        str(tmp_path / "g_savedmodel")
+    )  # keep a reference: it owns the variables
     served = loaded.serve(Z).numpy()
     np.testing.assert_allclose(served, net.predict(Z, verbose=0), atol=1e-5)
 

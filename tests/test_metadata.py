@@ -11,13 +11,27 @@ from pathlib import Path
 import pytest
 
 from companion.artifacts import ArtifactError, artifact_size, format_table, run_fresh, sniff_format
-from companion.metadata import GeneratorMetadata, MetadataError, read_metadata, sidecar_path, write_metadata
+from companion.metadata import (
+    GeneratorMetadata,
+    MetadataError,
+    read_metadata,
+    sidecar_path,
+    write_metadata,
+)
 
 
 def _meta(**changes) -> GeneratorMetadata:
-    values = dict(latent_dim=32, output_range=(-1.0, 1.0), image_shape=(28, 28), framework="pytorch",
-                  artifact_format="state_dict", versions={"torch": "2.13"}, metrics={"g_loss": 0.7},
-                  architecture={"hidden": 256}, classes=("a", "b"))
+    values = dict(
+        latent_dim=32,
+        output_range=(-1.0, 1.0),
+        image_shape=(28, 28),
+        framework="pytorch",
+        artifact_format="state_dict",
+        versions={"torch": "2.13"},
+        metrics={"g_loss": 0.7},
+        architecture={"hidden": 256},
+        classes=("a", "b"),
+    )
     values.update(changes)
     return GeneratorMetadata(**values)
 
@@ -127,8 +141,16 @@ def test_sniff_formats(tmp_path: Path):
         "other.bin": b"hello world",
         "broken.zip": b"PK\x03\x04 truncated",
     }
-    expected = {"empty.bin": "empty", "h5.bin": "hdf5", "pickle.bin": "pickle", "safe.bin": "safetensors",
-                "json.bin": "json", "onnx.bin": "onnx", "other.bin": "unknown", "broken.zip": "zip"}
+    expected = {
+        "empty.bin": "empty",
+        "h5.bin": "hdf5",
+        "pickle.bin": "pickle",
+        "safe.bin": "safetensors",
+        "json.bin": "json",
+        "onnx.bin": "onnx",
+        "other.bin": "unknown",
+        "broken.zip": "zip",
+    }
     for name, content in cases.items():
         (tmp_path / name).write_bytes(content)
         assert sniff_format(tmp_path / name) == expected[name], name
@@ -194,9 +216,13 @@ def test_format_table():
 
 
 def test_neutral_modules_do_not_import_frameworks():
-    code = ("import sys, companion.metadata, companion.artifacts; "
-            "print([m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules])")
+    code = (
+        "import sys, companion.metadata, companion.artifacts; "
+        "print([m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules])"
+    )
     import subprocess
 
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

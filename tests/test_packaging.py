@@ -21,7 +21,10 @@ from tests.colab_stack import colab_preinstalled
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = {"torch", "tensorflow", "tensorflow-cpu", "keras", "jax", "jaxlib", "torchvision"}
-COLAB = {name: colab_preinstalled()[name] for name in ("torch", "tensorflow", "keras", "numpy", "matplotlib")}
+COLAB = {
+    name: colab_preinstalled()[name]
+    for name in ("torch", "tensorflow", "keras", "numpy", "matplotlib")
+}
 
 
 def _project() -> dict:
@@ -30,23 +33,34 @@ def _project() -> dict:
 
 def test_companion_declares_no_framework_dependency():
     names = {Requirement(dep).name.lower() for dep in _project()["dependencies"]}
-    assert not names & FRAMEWORKS, f"companion must not depend on {names & FRAMEWORKS}: Colab would reinstall them"
+    assert not names & FRAMEWORKS, (
+        f"companion must not depend on {names & FRAMEWORKS}: Colab would reinstall them"
+    )
 
 
 def test_companion_supports_colab_python():
-    assert Requirement("x" + _project()["requires-python"]).specifier.contains(colab_preinstalled()["python"])
+    assert Requirement("x" + _project()["requires-python"]).specifier.contains(
+        colab_preinstalled()["python"]
+    )
 
 
 def test_requirement_ranges_admit_colab_versions():
-    lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
+    lines = [
+        line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
+    ]
     reqs = {}
     for line in lines:
         if line and not line.startswith("-"):
             req = Requirement(line)
             reqs[req.name.lower()] = req
-    reqs.setdefault("tensorflow", Requirement(re.sub("^tensorflow-cpu", "tensorflow", str(reqs["tensorflow-cpu"]))))
+    reqs.setdefault(
+        "tensorflow",
+        Requirement(re.sub("^tensorflow-cpu", "tensorflow", str(reqs["tensorflow-cpu"]))),
+    )
     for name, version in COLAB.items():
-        assert reqs[name].specifier.contains(version), f"requirements.txt: {reqs[name]} excludes Colab's {name} {version}"
+        assert reqs[name].specifier.contains(version), (
+            f"requirements.txt: {reqs[name]} excludes Colab's {name} {version}"
+        )
 
 
 def _build_system_setuptools() -> Requirement:
@@ -58,15 +72,21 @@ def test_wheel_builds_without_warnings_and_ships_the_weights(tmp_path: Path):
     """What `pip install .` does, offline: setuptools' build backend on a copy of the sources,
     with the setuptools of this environment (it must satisfy [build-system] requires)."""
     if not _build_system_setuptools().specifier.contains(setuptools.__version__):
-        pytest.skip(f"setuptools {setuptools.__version__} here; pyproject.toml wants {_build_system_setuptools()}")
+        pytest.skip(
+            f"setuptools {setuptools.__version__} here; pyproject.toml wants {_build_system_setuptools()}"
+        )
     source = tmp_path / "src"
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "companion", source / "companion", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "companion", source / "companion", ignore=shutil.ignore_patterns("__pycache__")
+    )
     out = tmp_path / "dist"
     build = "from setuptools import build_meta; print(build_meta.build_wheel(%r))" % str(out)
-    result = subprocess.run([sys.executable, "-W", "always", "-c", build], cwd=source, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-c", build], cwd=source, capture_output=True, text=True
+    )
     log = result.stdout + result.stderr
     assert result.returncode == 0, log
     # Python warnings print as "...Warning: message"; distutils' own "warning: build_py:
@@ -76,7 +96,9 @@ def test_wheel_builds_without_warnings_and_ships_the_weights(tmp_path: Path):
     wheel = next(out.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for weights in sorted((ROOT / "companion" / "weights").iterdir()):
-        assert f"companion/weights/{weights.name}" in names, f"the wheel lacks companion/weights/{weights.name}"
+        assert f"companion/weights/{weights.name}" in names, (
+            f"the wheel lacks companion/weights/{weights.name}"
+        )
     metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
     assert "License-Expression: MIT" in zipfile.ZipFile(wheel).read(metadata).decode()
 
@@ -84,5 +106,9 @@ def test_wheel_builds_without_warnings_and_ships_the_weights(tmp_path: Path):
 def test_build_system_setuptools_supports_spdx_license():
     # `license = "MIT"` (an SPDX expression) needs setuptools 77 or newer
     found = re.findall(r">=\s*([\d.]+)", str(_build_system_setuptools()))
-    assert found and all(Version(v) >= Version("77") for v in found), "[build-system] must require setuptools>=77"
-    assert isinstance(_project()["license"], str), "project.license as a TOML table is deprecated: use an SPDX string"
+    assert found and all(Version(v) >= Version("77") for v in found), (
+        "[build-system] must require setuptools>=77"
+    )
+    assert isinstance(_project()["license"], str), (
+        "project.license as a TOML table is deprecated: use an SPDX string"
+    )

@@ -28,6 +28,7 @@ def _images(n: int, seed: int = 0) -> np.ndarray:
 
 # --- Frechet distance -------------------------------------------------------------------------
 
+
 def test_fd_is_zero_for_identical_sets():
     f = np.random.default_rng(0).normal(size=(500, 8))
     assert quality.frechet_distance(f, f) == pytest.approx(0.0, abs=1e-8)
@@ -68,6 +69,7 @@ def test_fd_rejects_bad_shapes(a_shape, b_shape):
 
 # --- class spread -----------------------------------------------------------------------------
 
+
 def test_class_entropy_uniform_and_collapsed():
     assert quality.class_entropy(np.repeat(np.arange(10), 7)) == pytest.approx(1.0)
     assert quality.class_entropy(np.full(50, 3)) == pytest.approx(0.0)
@@ -79,7 +81,9 @@ def test_class_histogram_counts():
     np.testing.assert_array_equal(quality.class_histogram(np.array([0, 0, 9])), [2] + [0] * 8 + [1])
 
 
-@pytest.mark.parametrize("bad", [np.array([0, 10]), np.array([-1]), np.array([0.5]), np.zeros((2, 2), int)])
+@pytest.mark.parametrize(
+    "bad", [np.array([0, 10]), np.array([-1]), np.array([0.5]), np.zeros((2, 2), int)]
+)
 def test_class_histogram_rejects_bad_labels(bad):
     with pytest.raises(ValueError, match="labels"):
         quality.class_histogram(bad)
@@ -91,6 +95,7 @@ def test_class_entropy_rejects_empty():
 
 
 # --- the classifier ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("dataset", quality.DATASETS)
 def test_features_shape_and_input_forms(dataset):
@@ -111,8 +116,12 @@ def test_numpy_forward_matches_torch():
     x = quality._as_unit_range(_images(5))
     t = torch.from_numpy(x)[:, None]
     w = {k: torch.from_numpy(v) for k, v in wt.items()}
-    h = torch.max_pool2d(torch.relu(torch.conv2d(t, w["conv1.weight"], w["conv1.bias"], padding=1)), 2)
-    h = torch.max_pool2d(torch.relu(torch.conv2d(h, w["conv2.weight"], w["conv2.bias"], padding=1)), 2)
+    h = torch.max_pool2d(
+        torch.relu(torch.conv2d(t, w["conv1.weight"], w["conv1.bias"], padding=1)), 2
+    )
+    h = torch.max_pool2d(
+        torch.relu(torch.conv2d(h, w["conv2.weight"], w["conv2.bias"], padding=1)), 2
+    )
     feats = torch.relu(h.flatten(1) @ w["fc1.weight"].T + w["fc1.bias"])
     np.testing.assert_allclose(quality.features(x, "mnist"), feats.numpy(), rtol=1e-4, atol=1e-4)
 
@@ -123,13 +132,16 @@ def test_recorded_accuracy_is_there():
         assert 0.8 < acc[name]["accuracy"] <= 1.0 and "split" in acc[name]
 
 
-@pytest.mark.parametrize("bad, match", [
-    (np.zeros((4, 32, 32), np.uint8), "28x28"),
-    (np.zeros((0, 28, 28), np.uint8), "empty"),
-    (np.zeros((4, 28, 28), np.int32), "dtype"),
-    (np.full((4, 28, 28), 2.0), r"\[-1, 1\]"),
-    (np.full((4, 28, 28), np.nan), "NaN"),
-])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (np.zeros((4, 32, 32), np.uint8), "28x28"),
+        (np.zeros((0, 28, 28), np.uint8), "empty"),
+        (np.zeros((4, 28, 28), np.int32), "dtype"),
+        (np.full((4, 28, 28), 2.0), r"\[-1, 1\]"),
+        (np.full((4, 28, 28), np.nan), "NaN"),
+    ],
+)
 def test_features_rejects_bad_images(bad, match):
     with pytest.raises(ValueError, match=match):
         quality.features(bad)
@@ -154,10 +166,13 @@ def test_missing_weights_say_what_to_do(monkeypatch, tmp_path):
 
 # --- evaluate and the baseline ----------------------------------------------------------------
 
+
 def test_evaluate_identical_distribution_is_near_baseline_and_noise_is_worse():
     real = _images(400, seed=5)
     same = quality.evaluate(_images(200, seed=6), real, "mnist")
-    noisy = np.clip(_images(200, seed=6) + np.random.default_rng(7).integers(0, 120, (200, 28, 28)), 0, 255).astype(np.uint8)
+    noisy = np.clip(
+        _images(200, seed=6) + np.random.default_rng(7).integers(0, 120, (200, 28, 28)), 0, 255
+    ).astype(np.uint8)
     worse = quality.evaluate(noisy, real, "mnist")
     assert same.n == 200 and same.histogram.sum() == 200 and same.histogram.shape == (10,)
     assert same.ratio < 3 and worse.fd > 3 * same.fd
@@ -194,6 +209,7 @@ def test_real_baseline_is_mean_and_spread_over_splits():
 
 # --- the rules of the yardstick -----------------------------------------------------------------
 
+
 def test_reference_is_never_classifier_training_data():
     """Rule 1: no image the classifier trained on is an FD reference, baseline or comparison."""
     record = quality.classifier_accuracy()
@@ -202,10 +218,14 @@ def test_reference_is_never_classifier_training_data():
         assert len(np.unique(held)) == len(held) and held.min() >= 0 and held.max() < 10_000
         trained_on = record[dataset]["trained_on"]
         if trained_on == "test-even":  # trained on the even test images: the reference must be odd
-            assert (held % 2 == 1).all(), f"{dataset}: the reference overlaps the classifier's images"
+            assert (held % 2 == 1).all(), (
+                f"{dataset}: the reference overlaps the classifier's images"
+            )
         else:
             assert trained_on == "train", f"{dataset}: unknown classifier protocol {trained_on!r}"
-        assert record[dataset]["n_eval"] == len(held), f"{dataset}: accuracy not measured on the reference"
+        assert record[dataset]["n_eval"] == len(held), (
+            f"{dataset}: accuracy not measured on the reference"
+        )
 
 
 def test_mnist_reference_is_the_odd_half():
@@ -242,7 +262,9 @@ def test_evaluate_averages_over_splits():
         fds.append(quality.frechet_distance(f_gen, f_ref[idx[:80]]))
         bases.append(quality.frechet_distance(f_ref[idx[:80]], f_ref[idx[80:160]]))
     assert r.fd == pytest.approx(np.mean(fds)) and r.baseline == pytest.approx(np.mean(bases))
-    assert r.fd_std == pytest.approx(np.std(fds)) and r.ratio == pytest.approx(np.mean(fds) / np.mean(bases))
+    assert r.fd_std == pytest.approx(np.std(fds)) and r.ratio == pytest.approx(
+        np.mean(fds) / np.mean(bases)
+    )
 
 
 def test_class_spread_measures():
@@ -264,6 +286,7 @@ def test_class_spread_measures():
 
 def test_features_is_fast():
     import time
+
     x = _images(2000)
     t = time.perf_counter()
     quality.features(x)
@@ -272,8 +295,12 @@ def test_features_is_fast():
 
 def test_against_reports_bar_and_target_in_words():
     assert quality.against("FD / baseline", 21.3, bar=35, target=8) == (
-        "FD / baseline 21.30: bar <= 35 met; target <= 8 not reached")
-    assert quality.against("ratio", 40, bar=35, target=8).endswith("bar <= 35 NOT met; target <= 8 not reached")
-    assert quality.against("entropy", 0.95, bar=0.9, target=0.99, lower_is_better=False, fmt=".3f") == (
-        "entropy 0.950: bar >= 0.9 met; target >= 0.99 not reached")
+        "FD / baseline 21.30: bar <= 35 met; target <= 8 not reached"
+    )
+    assert quality.against("ratio", 40, bar=35, target=8).endswith(
+        "bar <= 35 NOT met; target <= 8 not reached"
+    )
+    assert quality.against(
+        "entropy", 0.95, bar=0.9, target=0.99, lower_is_better=False, fmt=".3f"
+    ) == ("entropy 0.950: bar >= 0.9 met; target >= 0.99 not reached")
     assert "target <= 8 reached" in quality.against("ratio", 7.9, bar=35, target=8)

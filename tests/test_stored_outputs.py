@@ -51,14 +51,20 @@ def find_problems(path: Path) -> list[str]:
         if cell.cell_type != "code":
             continue
         tags = cell.metadata.get("tags", [])
-        where = f"{path.name} cell {index} ({cell.source.splitlines()[0][:50]!r})" if cell.source else f"{path.name} cell {index}"
+        where = (
+            f"{path.name} cell {index} ({cell.source.splitlines()[0][:50]!r})"
+            if cell.source
+            else f"{path.name} cell {index}"
+        )
         for output in cell.get("outputs", []):
             if output.output_type == "error":
-                problems.append(f"{where}: stored error output {output.ename}: {output.evalue[:120]}")
+                problems.append(
+                    f"{where}: stored error output {output.ename}: {output.evalue[:120]}"
+                )
             for text in _texts(output):
                 found = MACHINE_PATH.search(text)
                 if found:
-                    context = text[max(0, found.start() - 40):found.end() + 40].replace("\n", " ")
+                    context = text[max(0, found.start() - 40) : found.end() + 40].replace("\n", " ")
                     problems.append(f"{where}: machine path in the output: ...{context}...")
             if output.output_type == "stream" and output.name == "stderr" and EXPECTED not in tags:
                 found = WARNING.search(output.text)
@@ -88,9 +94,14 @@ def test_expected_warnings_are_really_there(path: Path):
     notebook = nbformat.read(path, as_version=4)
     for index, cell in enumerate(notebook.cells):
         if EXPECTED in cell.metadata.get("tags", []):
-            shown = [o.text for o in cell.get("outputs", []) if o.output_type == "stream" and o.name == "stderr"]
+            shown = [
+                o.text
+                for o in cell.get("outputs", [])
+                if o.output_type == "stream" and o.name == "stderr"
+            ]
             assert any(WARNING.search(t) for t in shown), (
-                f"{path.name} cell {index} is tagged {EXPECTED} but shows no warning: remove the tag")
+                f"{path.name} cell {index} is tagged {EXPECTED} but shows no warning: remove the tag"
+            )
 
 
 def _notebook(outputs: list[dict], tags: list[str] | None = None) -> nbformat.NotebookNode:
@@ -100,19 +111,53 @@ def _notebook(outputs: list[dict], tags: list[str] | None = None) -> nbformat.No
     return nbformat.v4.new_notebook(cells=[cell])
 
 
-@pytest.mark.parametrize("output, expected", [
-    ({"output_type": "error", "ename": "AssertionError", "evalue": "below the bar", "traceback": []},
-     "stored error output AssertionError"),
-    ({"output_type": "stream", "name": "stderr",
-      "text": "/work/main/.venv/lib/python3.11/site-packages/tqdm/auto.py:21: TqdmWarning: IProgress not found"},
-     "machine path"),
-    ({"output_type": "stream", "name": "stdout", "text": "saved to /tmp/ipykernel_22863/4236844059.py"},
-     "machine path"),
-    ({"output_type": "stream", "name": "stderr", "text": "companion.data:0: FallbackWarning: mnist"},
-     "warning on stderr"),
-    ({"output_type": "execute_result", "execution_count": 1, "metadata": {},
-      "data": {"text/plain": "PosixPath('/home/alice/gan/artifacts')"}}, "machine path"),
-])
+@pytest.mark.parametrize(
+    "output, expected",
+    [
+        (
+            {
+                "output_type": "error",
+                "ename": "AssertionError",
+                "evalue": "below the bar",
+                "traceback": [],
+            },
+            "stored error output AssertionError",
+        ),
+        (
+            {
+                "output_type": "stream",
+                "name": "stderr",
+                "text": "/work/main/.venv/lib/python3.11/site-packages/tqdm/auto.py:21: TqdmWarning: IProgress not found",
+            },
+            "machine path",
+        ),
+        (
+            {
+                "output_type": "stream",
+                "name": "stdout",
+                "text": "saved to /tmp/ipykernel_22863/4236844059.py",
+            },
+            "machine path",
+        ),
+        (
+            {
+                "output_type": "stream",
+                "name": "stderr",
+                "text": "companion.data:0: FallbackWarning: mnist",
+            },
+            "warning on stderr",
+        ),
+        (
+            {
+                "output_type": "execute_result",
+                "execution_count": 1,
+                "metadata": {},
+                "data": {"text/plain": "PosixPath('/home/alice/gan/artifacts')"},
+            },
+            "machine path",
+        ),
+    ],
+)
 def test_checker_catches_each_problem(tmp_path: Path, output: dict, expected: str):
     path = tmp_path / "page.ipynb"
     nbformat.write(_notebook([output]), path)
@@ -121,11 +166,35 @@ def test_checker_catches_each_problem(tmp_path: Path, output: dict, expected: st
 
 def test_checker_accepts_urls_progress_bars_and_tagged_warnings(tmp_path: Path):
     path = tmp_path / "page.ipynb"
-    nbformat.write(_notebook([
-        {"output_type": "stream", "name": "stdout", "text": "from https://ossci-datasets.s3.amazonaws.com/mnist/x.gz"},
-        {"output_type": "stream", "name": "stderr", "text": "DCGAN: 100%|##########| 6/6 [00:01<00:00, 4.1it/s]"},
-    ]), path)
+    nbformat.write(
+        _notebook(
+            [
+                {
+                    "output_type": "stream",
+                    "name": "stdout",
+                    "text": "from https://ossci-datasets.s3.amazonaws.com/mnist/x.gz",
+                },
+                {
+                    "output_type": "stream",
+                    "name": "stderr",
+                    "text": "DCGAN: 100%|##########| 6/6 [00:01<00:00, 4.1it/s]",
+                },
+            ]
+        ),
+        path,
+    )
     assert find_problems(path) == []
-    nbformat.write(_notebook([{"output_type": "stream", "name": "stderr",
-                               "text": "companion.data:0: FallbackWarning: mnist"}], tags=[EXPECTED]), path)
+    nbformat.write(
+        _notebook(
+            [
+                {
+                    "output_type": "stream",
+                    "name": "stderr",
+                    "text": "companion.data:0: FallbackWarning: mnist",
+                }
+            ],
+            tags=[EXPECTED],
+        ),
+        path,
+    )
     assert find_problems(path) == []

@@ -11,7 +11,12 @@ from torch import nn
 
 from companion.artifacts import ArtifactError
 from companion.torch_saving import (
-    check_compatible, export_program, load_program, load_safetensors, load_state_dict, save_safetensors,
+    check_compatible,
+    export_program,
+    load_program,
+    load_safetensors,
+    load_state_dict,
+    save_safetensors,
     save_state_dict,
 )
 

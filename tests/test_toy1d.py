@@ -56,8 +56,11 @@ def test_forward_and_backward_match_finite_differences(players):
     for key in grads:
         np.testing.assert_allclose(grads[key], expected[key], rtol=1e-5, atol=1e-8)
     eps = 1e-6
-    fd_x = [(toy1d.mlp_forward(g, x + eps * e)[0] @ dy - toy1d.mlp_forward(g, x - eps * e)[0] @ dy) / (2 * eps)
-            for e in np.eye(5)]
+    fd_x = [
+        (toy1d.mlp_forward(g, x + eps * e)[0] @ dy - toy1d.mlp_forward(g, x - eps * e)[0] @ dy)
+        / (2 * eps)
+        for e in np.eye(5)
+    ]
     np.testing.assert_allclose(dx, fd_x, rtol=1e-5, atol=1e-8)
 
 

@@ -43,10 +43,13 @@ def is_companion_typevar(target: str) -> bool:
     return isinstance(getattr(module, name, None), TypeVar)
 
 
-def _resolve_offline(app: Sphinx, env: BuildEnvironment, node: pending_xref,
-                     contnode: nodes.Element) -> nodes.Element | None:
+def _resolve_offline(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element
+) -> nodes.Element | None:
     target = node.get("reftarget", "")
-    if node.get("refdomain") == "py" and (is_standard_library(target) or is_companion_typevar(target)):
+    if node.get("refdomain") == "py" and (
+        is_standard_library(target) or is_companion_typevar(target)
+    ):
         return contnode
     return None
 

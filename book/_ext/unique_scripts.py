@@ -12,8 +12,9 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 
-def _drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
-                            doctree: object) -> None:
+def _drop_duplicate_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+) -> None:
     scripts = context.get("script_files")
     if not scripts:
         return

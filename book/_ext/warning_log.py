@@ -42,10 +42,14 @@ def setup(app: Sphinx) -> dict[str, object]:
     target = os.environ.get(ENV)
     if target:
         logger = logging.getLogger(sphinx_logging.NAMESPACE)
-        handlers = [h for h in logger.handlers if isinstance(h, sphinx_logging.WarningStreamHandler)]
+        handlers = [
+            h for h in logger.handlers if isinstance(h, sphinx_logging.WarningStreamHandler)
+        ]
         if not handlers:
-            raise RuntimeError("warning_log: Sphinx's warning handler was not found; "
-                               "this Sphinx version logs differently, update book/_ext/warning_log.py.")
+            raise RuntimeError(
+                "warning_log: Sphinx's warning handler was not found; "
+                "this Sphinx version logs differently, update book/_ext/warning_log.py."
+            )
         for handler in handlers:
             handler.addFilter(_Recorder(Path(target)))  # last filter: sees what Sphinx emits
     return {"parallel_read_safe": True, "parallel_write_safe": True}
