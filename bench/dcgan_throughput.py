@@ -109,7 +109,8 @@ class Trainer:
 
 
 def seed_loop(trainer: Trainer, images: np.ndarray, batch: int, steps: int) -> float:
-    """(a): CPU DataLoader, a host-to-device copy per batch, fp32, stats read every step. Images/s."""
+    """(a): CPU DataLoader, a host-to-device copy per batch, fp32, stats read every step.
+    Images/s."""
     dataset = torch.utils.data.TensorDataset(torch.from_numpy(data.to_unit_range(images)[:, None]))
     loader = torch.utils.data.DataLoader(dataset, batch_size=batch, shuffle=True, drop_last=True)
     trainer.amp = False
@@ -126,7 +127,8 @@ def seed_loop(trainer: Trainer, images: np.ndarray, batch: int, steps: int) -> f
 
 
 def book_loop(trainer: Trainer, on_device: torch.Tensor, batch: int, steps: int) -> float:
-    """(b): data already on the device, batches by indexing, AMP on CUDA, no per-step sync. Images/s."""
+    """(b): data already on the device, batches by indexing, AMP on CUDA, no per-step sync.
+    Images/s."""
     n = on_device.shape[0]
     start = time.perf_counter()
     order = torch.randperm(n, device=on_device.device)

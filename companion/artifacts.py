@@ -160,7 +160,8 @@ def run_fresh(
     if not isinstance(value, dict):
         raise ArtifactError(
             "The fresh Python process did not print a JSON object as its last line; "
-            f"end the script with print(json.dumps({{...}})). Its output was:\n{result.stdout[-1000:]}"
+            "end the script with print(json.dumps({...})). Its output was:\n"
+            f"{result.stdout[-1000:]}"
         )
     return value
 

@@ -1,4 +1,6 @@
-"""Points on a curve: the data, the measurements and the picture of chapter 3 (a GAN for a 2-D shape).
+"""Points on a curve: the data, the measurements and the picture of chapter 3.
+
+Chapter 3 trains a GAN for a 2-D shape.
 
 The shape is the exponential growth curve ``y = base**x`` (``base = 1.08``) with ``x`` uniform
 on ``[0, 50]``. A generator is judged on two things at once, so both are measured here:
@@ -138,7 +140,10 @@ class LogScaler:
         return np.stack([u, v], axis=1).astype(np.float32)
 
     def decode(self, model_points: np.ndarray) -> np.ndarray:
-        """Model space ``(N, 2)`` -> data space ``(N, 2)`` (``float64``); inverse of :meth:`encode`."""
+        """Model space ``(N, 2)`` -> data space ``(N, 2)`` (``float64``).
+
+        The inverse of :meth:`encode`.
+        """
         q = _points(model_points, "model_points")
         low, high = _check_range(self.x_range)
         y_low, y_high = self._y_span

@@ -53,7 +53,10 @@ def _check_positive(name: str, value: int) -> int:
 
 
 def valid_values(depth: int = DEPTH, step: int = STEP) -> np.ndarray:
-    """The valid integers: multiples of ``step`` in ``0..depth-1``, ascending (``int64``, shape ``(ceil(depth/step),)``)."""
+    """The valid integers: multiples of ``step`` in ``0..depth-1``, ascending.
+
+    Returns ``int64``, shape ``(ceil(depth/step),)``.
+    """
     depth, step = _check_positive("depth", depth), _check_positive("step", step)
     return np.arange(0, depth, step, dtype=np.int64)
 
@@ -72,7 +75,8 @@ def sample_sequences(
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
-            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}."
+            "rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
+            f"got {type(rng).__name__}."
         )
     n_sequences, length = (
         _check_positive("n_sequences", n_sequences),
@@ -110,7 +114,10 @@ def _as_integers(values: ArrayLike) -> np.ndarray:
 
 
 def is_valid(values: ArrayLike, depth: int = DEPTH, step: int = STEP) -> np.ndarray:
-    """Boolean mask of the same shape as ``values``: True where a value is a multiple of ``step`` in ``0..depth-1``."""
+    """Boolean mask shaped like ``values``.
+
+    True where a value is a multiple of ``step`` in ``0..depth-1``.
+    """
     arr = np.asarray(values)
     flat = _as_integers(arr)
     ok = (flat >= 0) & (flat < depth) & (flat % step == 0)
@@ -118,7 +125,9 @@ def is_valid(values: ArrayLike, depth: int = DEPTH, step: int = STEP) -> np.ndar
 
 
 def histogram(values: ArrayLike, depth: int = DEPTH) -> np.ndarray:
-    """Relative frequency of each integer ``0..depth-1`` (``float64``, shape ``(depth,)``, sums to 1 over in-range values).
+    """Relative frequency of each integer ``0..depth-1``.
+
+    Returns ``float64``, shape ``(depth,)``, summing to 1 over in-range values.
 
     Values outside ``0..depth-1`` are not counted in any bin (they still count in the total).
     """
@@ -174,7 +183,10 @@ class PatternReport:
 
 
 def evaluate(values: ArrayLike, depth: int = DEPTH, step: int = STEP) -> PatternReport:
-    """Grade generated integers (any shape): share valid, coverage, distance to the uniform target."""
+    """Grade generated integers (any shape).
+
+    Share valid, coverage, distance to the uniform target.
+    """
     flat = _as_integers(values)
     ok = is_valid(flat, depth, step)
     effective = 0.0

@@ -88,7 +88,8 @@ def load_keras(path: str | Path) -> keras.Model:
                 f"otherwise ask for a model without Lambda layers, or for a weights file."
             ) from exc
         raise ArtifactError(
-            f"{path} could not be rebuilt by keras.saving.load_model ({str(exc).splitlines()[0][:300]}). "
+            f"{path} could not be rebuilt by keras.saving.load_model "
+            f"({str(exc).splitlines()[0][:300]}). "
             f"If the model uses custom layers, import and register them "
             f"(@keras.saving.register_keras_serializable) before loading."
         ) from exc
@@ -116,15 +117,18 @@ def load_weights(model: keras.Model, path: str | Path) -> keras.Model:
         raise _wrong_format(path, found, "a Keras .weights.h5 file")
     if not model.built:
         raise ArtifactError(
-            f"{model.name} is not built yet, so it has no weights to fill. Call it once on a batch of "
+            f"{model.name} is not built yet, so it has no weights to fill. "
+            f"Call it once on a batch of "
             f"noise (or give it an Input layer) before load_weights."
         )
     try:
         model.load_weights(path)
     except (ValueError, KeyError) as exc:
         raise ArtifactError(
-            f"The weights in {path} do not fit {model.name} ({' '.join(str(exc).split())[:400]}). Build the "
-            f"model with the architecture and sizes it was trained with (see the metadata sidecar), "
+            f"The weights in {path} do not fit {model.name} "
+            f"({' '.join(str(exc).split())[:400]}). Build the "
+            f"model with the architecture and sizes it was trained with "
+            f"(see the metadata sidecar), "
             f"then load again."
         ) from exc
     except OSError as exc:

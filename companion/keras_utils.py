@@ -65,7 +65,8 @@ def pick_device(prefer: str | None = None) -> str:
 
 
 def describe_device(device: str | None = None) -> str:
-    """A readable name, e.g. ``"/GPU:0 (NVIDIA H100 80GB HBM3)"`` or ``"/CPU:0 cpu (2 cores, x86_64)"``."""
+    """A readable name, e.g. ``"/GPU:0 (NVIDIA H100 80GB HBM3)"`` or
+    ``"/CPU:0 cpu (2 cores, x86_64)"``."""
     device = device or pick_device()
     if "GPU" in device.upper():
         gpus = tf.config.list_physical_devices("GPU")

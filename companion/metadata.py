@@ -178,7 +178,8 @@ def _problems(meta: GeneratorMetadata) -> list[str]:
         problems.append(f"metrics must map names to numbers, got {meta.metrics!r}")
     if meta.schema_version != SCHEMA_VERSION:
         problems.append(
-            f"schema_version {meta.schema_version!r} is not supported (this code reads {SCHEMA_VERSION})"
+            f"schema_version {meta.schema_version!r} is not supported "
+            f"(this code reads {SCHEMA_VERSION})"
         )
     return problems
 

@@ -68,7 +68,8 @@ def image_grid(
 def show_images(
     images: np.ndarray, ncols: int = 8, title: str | None = None, ax: Axes | None = None
 ) -> Axes:
-    """Draw :func:`image_grid` of ``images`` on ``ax`` (a new figure if ``None``); return the axes."""
+    """Draw :func:`image_grid` of ``images`` on ``ax`` (a new figure if ``None``); return the
+    axes."""
     if ax is None:
         _, ax = plt.subplots(
             figsize=(ncols * 0.6 + 0.5, math.ceil(len(images) / ncols) * 0.6 + 0.5)

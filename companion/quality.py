@@ -89,7 +89,8 @@ _TEST_SIZE = 10_000  # both datasets' test splits
 def _check_dataset(dataset: str) -> str:
     if dataset not in DATASETS:
         raise ValueError(
-            f"Unknown dataset {dataset!r} for the quality classifier. Choose one of {list(DATASETS)} "
+            f"Unknown dataset {dataset!r} for the quality classifier. "
+            f"Choose one of {list(DATASETS)} "
             f"(the datasets scripts/train_classifier.py trains a classifier for)."
         )
     return dataset
@@ -152,12 +153,14 @@ def reference_images(dataset: str, max_images: int | None = None) -> np.ndarray:
 
 
 def classifier_accuracy() -> dict[str, dict]:
-    """What ``scripts/train_classifier.py`` recorded: per dataset the held-out accuracy and split."""
+    """What ``scripts/train_classifier.py`` recorded: per dataset the held-out accuracy and
+    split."""
     return json.loads((WEIGHTS_DIR / "classifier_accuracy.json").read_text())
 
 
 def _as_unit_range(images: np.ndarray) -> np.ndarray:
-    """Accept uint8 pixels (0..255) or floats in [-1, 1]; return float32 ``(N, 28, 28)`` in [-1, 1]."""
+    """Accept uint8 pixels (0..255) or floats in [-1, 1]; return float32 ``(N, 28, 28)`` in
+    [-1, 1]."""
     x = np.asarray(images)
     if x.ndim == 2 and x.shape[1] == 28 * 28:
         x = x.reshape(-1, 28, 28)
@@ -183,13 +186,17 @@ def _as_unit_range(images: np.ndarray) -> np.ndarray:
     if lo < -1.01 or hi > 1.01:
         raise ValueError(
             f"Float images must be in [-1, 1] (a tanh generator's range), got values in "
-            f"[{lo:.3g}, {hi:.3g}]. Pass uint8 pixels 0..255, or scale with companion.data.to_unit_range."
+            f"[{lo:.3g}, {hi:.3g}]. Pass uint8 pixels 0..255, "
+            "or scale with companion.data.to_unit_range."
         )
     return x
 
 
 def _conv3x3_relu(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Same-padded 3x3 convolution + ReLU. ``x`` ``(N, H, W, C)``, ``w`` ``(O, C, 3, 3)`` -> ``(N, H, W, O)``."""
+    """Same-padded 3x3 convolution + ReLU.
+
+    ``x`` ``(N, H, W, C)``, ``w`` ``(O, C, 3, 3)`` -> ``(N, H, W, O)``.
+    """
     n, h, wd, c = x.shape
     padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
     # im2col: the 9 shifted copies side by side, (N, H, W, 9*C) ordered (dy, dx, c), then one
@@ -240,7 +247,8 @@ def features(images: np.ndarray, dataset: str = "mnist", batch_size: int = 500) 
 
 
 def predict(images: np.ndarray, dataset: str = "mnist", batch_size: int = 500) -> np.ndarray:
-    """Predicted class of each image, ``int64`` ``(N,)`` in 0..9 (same inputs as :func:`features`)."""
+    """Predicted class of each image, ``int64`` ``(N,)`` in 0..9 (same inputs as
+    :func:`features`)."""
     return _run(images, dataset, batch_size)[1].argmax(axis=1)
 
 
@@ -292,13 +300,15 @@ def class_histogram(labels: np.ndarray) -> np.ndarray:
         or (len(y) and (y.min() < 0 or y.max() >= N_CLASSES))
     ):
         raise ValueError(
-            f"labels must be a 1-D array of integers in 0..{N_CLASSES - 1}; got shape {y.shape}, dtype {y.dtype}."
+            f"labels must be a 1-D array of integers in 0..{N_CLASSES - 1}; "
+            f"got shape {y.shape}, dtype {y.dtype}."
         )
     return np.bincount(y, minlength=N_CLASSES).astype(np.int64)
 
 
 def _class_frequencies(labels: np.ndarray, caller: str) -> np.ndarray:
-    """Frequencies ``p`` ``(10,)`` of the classes in ``labels``; ValueError naming ``caller`` if empty."""
+    """Frequencies ``p`` ``(10,)`` of the classes in ``labels``; ValueError naming ``caller``
+    if empty."""
     counts = class_histogram(labels)
     if counts.sum() == 0:
         raise ValueError(f"{caller} needs at least one label.")
@@ -316,7 +326,8 @@ def class_entropy(labels: np.ndarray) -> float:
 
 
 def largest_class_share(labels: np.ndarray) -> float:
-    """Share of the most frequent class in ``labels`` (ints 0..9): 0.1 when uniform, 1.0 for one class."""
+    """Share of the most frequent class in ``labels`` (ints 0..9): 0.1 when uniform, 1.0 for
+    one class."""
     return float(_class_frequencies(labels, "largest_class_share").max())
 
 
@@ -450,7 +461,8 @@ def evaluate(
     n = min(len(generated), len(reference) // 2)
     if n < 2:
         raise ValueError(
-            f"evaluate needs at least 2 generated and 4 real images; got {len(generated)} and {len(reference)}."
+            f"evaluate needs at least 2 generated and 4 real images; "
+            f"got {len(generated)} and {len(reference)}."
         )
     if splits < 1:
         raise ValueError(f"evaluate needs at least one split; got splits = {splits}.")

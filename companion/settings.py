@@ -140,7 +140,9 @@ class RunReport:
         report = RunReport(device="cuda:0 (NVIDIA H100)")
         ...
         print(report.summary())
-        # profile=full device=cuda:0 (NVIDIA H100) wall=83.2s python=3.11.7 numpy=1.26.4 torch=2.13.0
+        # prints one line (wrapped here):
+        # profile=full device=cuda:0 (NVIDIA H100) wall=83.2s python=3.11.7
+        # numpy=1.26.4 torch=2.13.0
 
     Args:
         device: what the chapter computes on, as returned by a framework's ``describe_device``.

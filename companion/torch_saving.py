@@ -97,7 +97,8 @@ def check_compatible(
             )
         if unexpected:
             parts.append(
-                f"not in the model: {', '.join(unexpected[:5])}{' ...' if len(unexpected) > 5 else ''}"
+                f"not in the model: {', '.join(unexpected[:5])}"
+                f"{' ...' if len(unexpected) > 5 else ''}"
             )
         if shapes:
             parts.append("shape mismatch: " + "; ".join(shapes[:5]))
@@ -131,7 +132,8 @@ def load_state_dict(model: nn.Module, path: str | Path) -> nn.Module:
             f"torch.load(weights_only=True) refused {path}: it contains pickled Python objects, "
             f"not only tensors, and unpickling them could run arbitrary code. Do not pass "
             f"weights_only=False unless you wrote the file yourself or fully trust its source; "
-            f"ask for a state_dict or a safetensors file instead. Details: {str(exc).splitlines()[0]}"
+            f"ask for a state_dict or a safetensors file instead. "
+            f"Details: {str(exc).splitlines()[0]}"
         ) from exc
     except (RuntimeError, EOFError, OSError) as exc:
         raise ArtifactError(

@@ -120,9 +120,9 @@ def mlp_backward(
 ) -> Tuple[Dict[str, np.ndarray], np.ndarray]:
     """Chain rule through the network: from ``dL/dy`` to parameter gradients and ``dL/dx``.
 
-    With ``a = W1 x + b1`` and ``h = tanh(a)``: ``dL/dw2 = sum_n dy_n h_n``, ``dL/db2 = sum_n dy_n``,
-    ``dL/da = dy w2 (1 - h^2)``, ``dL/dW1 = sum_n dL/da_n x_n``, ``dL/db1 = sum_n dL/da_n`` and
-    ``dL/dx = dL/da . W1``.
+    With ``a = W1 x + b1`` and ``h = tanh(a)``: ``dL/dw2 = sum_n dy_n h_n``,
+    ``dL/db2 = sum_n dy_n``, ``dL/da = dy w2 (1 - h^2)``, ``dL/dW1 = sum_n dL/da_n x_n``,
+    ``dL/db1 = sum_n dL/da_n`` and ``dL/dx = dL/da . W1``.
 
     Args:
         p: parameters used in the forward pass.
@@ -232,7 +232,10 @@ class Adam:
         self.v: Dict[str, np.ndarray] = {}
 
     def step(self, p: Dict[str, np.ndarray], grads: Dict[str, np.ndarray]) -> None:
-        """Move every parameter of ``p`` against its gradient in ``grads`` (same keys and shapes)."""
+        """Move every parameter of ``p`` against its gradient in ``grads``.
+
+        ``grads`` has the same keys and shapes as ``p``.
+        """
         self.t += 1
         b1, b2 = self.betas
         for k, gk in grads.items():

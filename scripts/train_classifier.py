@@ -5,21 +5,23 @@ One classifier per dataset (MNIST digits, Fashion-MNIST), same architecture::
     28x28x1 -> conv3x3(16) ReLU maxpool2 -> conv3x3(32) ReLU maxpool2 -> dense(64) ReLU -> dense(10)
 
 The 64 ReLU outputs of the penultimate layer are the features in which the Frechet distance is
-measured. Weights are written as safetensors to ``companion/weights/classifier_<dataset>.safetensors``
-(about 430 kB each) and the held-out accuracy to ``companion/weights/classifier_accuracy.json``;
+measured. Weights are written as safetensors to
+``companion/weights/classifier_<dataset>.safetensors`` (about 430 kB each) and the held-out
+accuracy to ``companion/weights/classifier_accuracy.json``;
 :mod:`companion.quality` runs the same forward pass in NumPy, so the metric needs no framework.
 
 Data split:
 
-* Fashion-MNIST: trained on the 60,000-image training split, accuracy on the 10,000-image test split.
+* Fashion-MNIST: trained on the 60,000-image training split, accuracy on the 10,000-image test
+  split.
 * MNIST: the training split is not available on the offline machine where the stored weights were
-  made, so the classifier trains on the test images with an *even* index (5,000) and reports accuracy
-  on the odd-indexed ones (5,000), which :func:`companion.quality.held_out_indices` names. Those
-  held-out images are the only MNIST images the yardstick compares generated ones with (FD reference
-  and real-vs-real baseline), on every machine: the weights ship with the package, so a run on Colab
-  with the 60,000 training images uses the same classifier and the same reference. Pass
-  ``--mnist-split train`` on a machine with internet to train on the 60,000 training images instead
-  (accuracy is then still measured on the held-out odd test images).
+  made, so the classifier trains on the test images with an *even* index (5,000) and reports
+  accuracy on the odd-indexed ones (5,000), which :func:`companion.quality.held_out_indices`
+  names. Those held-out images are the only MNIST images the yardstick compares generated ones
+  with (FD reference and real-vs-real baseline), on every machine: the weights ship with the
+  package, so a run on Colab with the 60,000 training images uses the same classifier and the same
+  reference. Pass ``--mnist-split train`` on a machine with internet to train on the 60,000
+  training images instead (accuracy is then still measured on the held-out odd test images).
 
 The rule of the yardstick: no image the classifier was trained on is ever an FD reference, a
 baseline or a comparison set (``tests/test_quality.py`` checks the recorded protocol).

@@ -117,7 +117,8 @@ def test_api_page_documents_module(name: str):
     text = API_PAGE.read_text(encoding="utf-8")
     assert f"```{{automodule}} {name}" not in text, (
         f"book/api.md: write the automodule of {name} inside an eval-rst block; as a MyST "
-        f"directive, autodoc's reStructuredText output is rendered as Markdown (raw `.. py:function::`)."
+        f"directive, autodoc's reStructuredText output is rendered as Markdown "
+        f"(raw `.. py:function::`)."
     )
     directives = automodule_directives(text)
     assert name in directives, (
@@ -170,7 +171,8 @@ def test_book_builds_without_warnings():
     tail = "\n".join(result.log.splitlines()[-15:])
     assert result.returncode == 0 and not result.problems(), (
         f"`make book` would fail (warnings are errors, references are nitpicky):\n{problems}\n"
-        f"(exit status {result.returncode}; build output in {result.html.parent}; log ends:\n{tail})"
+        f"(exit status {result.returncode}; build output in {result.html.parent}; "
+        f"log ends:\n{tail})"
     )
 
 
@@ -180,7 +182,11 @@ import os
 
 def setup(app):
     # what TensorFlow's C++ runtime prints on some CPUs while autodoc imports it
-    os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\\n")
+    os.write(
+        2,
+        b"WARNING: All log messages before absl::InitializeLog() is called are written to "
+        b"STDERR\\n",
+    )
     return {"parallel_read_safe": True}
 """
 

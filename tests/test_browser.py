@@ -159,9 +159,13 @@ async () => {
     await MathJax.startup.promise;
   }
   const images = Array.from(document.images);
-  await Promise.all(images.map(img => { img.loading = "eager"; return img.decode().catch(() => null); }));
+  await Promise.all(images.map(img => {
+    img.loading = "eager";
+    return img.decode().catch(() => null);
+  }));
   const text = document.body.cloneNode(true);
-  text.querySelectorAll("pre, code, script, style, textarea, mjx-container, .MathJax").forEach(n => n.remove());
+  text.querySelectorAll("pre, code, script, style, textarea, mjx-container, .MathJax")
+    .forEach(n => n.remove());
   return {
     text: text.textContent,
     missingImages: images.filter(img => img.naturalWidth === 0).map(img => img.src),

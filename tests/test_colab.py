@@ -116,7 +116,8 @@ def test_chapter_needs_only_what_colab_has_or_its_install_cell_installs(md: Path
     needed = set().union(*(modules_needed(cell) for cell in cells))
     missing = sorted(m for m in needed if not distributions_for(m) & (colab | installed))
     assert not missing, (
-        f"{md.name} needs {missing}, which Colab does not preinstall (tests/colab_preinstalled.txt) "
+        f"{md.name} needs {missing}, which Colab does not preinstall "
+        "(tests/colab_preinstalled.txt) "
         f"and its install cell does not install (it brings {sorted(installed)}): add an extra to "
         "pyproject.toml and name it in the cell, e.g. `gan-book-companion[onnx] @ git+...`"
     )

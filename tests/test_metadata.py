@@ -1,4 +1,5 @@
-"""companion.metadata (generator sidecars) and companion.artifacts (format sniffing, fresh processes)."""
+"""companion.metadata (generator sidecars) and companion.artifacts (format sniffing, fresh
+processes)."""
 
 from __future__ import annotations
 
@@ -192,7 +193,10 @@ def test_artifact_size(tmp_path: Path):
 
 
 def test_run_fresh(tmp_path: Path):
-    script = "import json, sys; print('noise'); print(json.dumps({'arg': sys.argv[1], 'torch': 'torch' in sys.modules}))"
+    script = (
+        "import json, sys; print('noise'); "
+        "print(json.dumps({'arg': sys.argv[1], 'torch': 'torch' in sys.modules}))"
+    )
     assert run_fresh(script, "x", cwd=tmp_path) == {"arg": "x", "torch": False}
 
 

@@ -73,7 +73,8 @@ def test_wheel_builds_without_warnings_and_ships_the_weights(tmp_path: Path):
     with the setuptools of this environment (it must satisfy [build-system] requires)."""
     if not _build_system_setuptools().specifier.contains(setuptools.__version__):
         pytest.skip(
-            f"setuptools {setuptools.__version__} here; pyproject.toml wants {_build_system_setuptools()}"
+            f"setuptools {setuptools.__version__} here; "
+            f"pyproject.toml wants {_build_system_setuptools()}"
         )
     source = tmp_path / "src"
     source.mkdir()

@@ -52,7 +52,10 @@ def test_run_report_line(monkeypatch):
 
 @pytest.mark.parametrize("module", ["companion.data", "companion.settings", "companion.encoding"])
 def test_neutral_modules_import_no_framework(module):
-    code = f"import sys, {module}; print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))"
+    code = (
+        f"import sys, {module}; "
+        "print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

@@ -69,7 +69,7 @@ def find_problems(path: Path) -> list[str]:
             if output.output_type == "stream" and output.name == "stderr" and EXPECTED not in tags:
                 found = WARNING.search(output.text)
                 if found:
-                    line = next(l for l in output.text.splitlines() if WARNING.search(l))
+                    line = next(line for line in output.text.splitlines() if WARNING.search(line))
                     problems.append(f"{where}: warning on stderr: {line[:160]}")
     return problems
 
@@ -100,7 +100,8 @@ def test_expected_warnings_are_really_there(path: Path):
                 if o.output_type == "stream" and o.name == "stderr"
             ]
             assert any(WARNING.search(t) for t in shown), (
-                f"{path.name} cell {index} is tagged {EXPECTED} but shows no warning: remove the tag"
+                f"{path.name} cell {index} is tagged {EXPECTED} but shows no warning: "
+                "remove the tag"
             )
 
 
@@ -127,7 +128,10 @@ def _notebook(outputs: list[dict], tags: list[str] | None = None) -> nbformat.No
             {
                 "output_type": "stream",
                 "name": "stderr",
-                "text": "/work/main/.venv/lib/python3.11/site-packages/tqdm/auto.py:21: TqdmWarning: IProgress not found",
+                "text": (
+                    "/work/main/.venv/lib/python3.11/site-packages/tqdm/auto.py:21: "
+                    "TqdmWarning: IProgress not found"
+                ),
             },
             "machine path",
         ),
