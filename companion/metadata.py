@@ -11,8 +11,10 @@ Framework-neutral: never imports torch or tensorflow.
 
 Example::
 
-    meta = GeneratorMetadata(latent_dim=32, output_range=(-1.0, 1.0), image_shape=(28, 28),
-                             framework="pytorch", artifact_format="state_dict")
+    meta = GeneratorMetadata(
+        latent_dim=32, output_range=(-1.0, 1.0), image_shape=(28, 28),
+        framework="pytorch", artifact_format="state_dict",
+    )
     write_metadata("artifacts/generator.pt", meta)
     read_metadata("artifacts/generator.pt").latent_dim   # 32
 """

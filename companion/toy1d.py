@@ -3,7 +3,8 @@
 Both players are the same tiny network, a multilayer perceptron from one number to one number
 with a single hidden layer of ``tanh`` units::
 
-    y = w2 . tanh(W1 * x + b1) + b2        x, y: shape (N,); W1, b1, w2: shape (H,); b2: scalar
+    y = w2 . tanh(W1 * x + b1) + b2
+    # x, y: shape (N,); W1, b1, w2: shape (H,); b2: scalar
 
 The generator ``G`` maps noise ``z ~ N(0, 1)`` to a sample ``x = G(z)``. The discriminator's
 network outputs a *logit* ``l(x)`` and ``D(x) = sigmoid(l(x))`` is its probability that ``x`` is
