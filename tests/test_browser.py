@@ -5,7 +5,9 @@ The book is built with the same command as `make book` (tests/book_site.py), ser
 Chromium (no browser download). A page fails on: a broken internal link (a page or an anchor of
 the site that does not exist), a missing image, unrendered math (``$$`` or ``\\frac`` left in the
 text after MathJax ran, a formula MathJax did not typeset or could not parse), or a JavaScript
-error (an uncaught exception, a console error, a failed request to the site). A full-page
+error (an uncaught exception, a console error, a failed request to the site), a code block
+that needs sideways scrolling at 1280 px, or - on a chapter page - a setup cell (Colab install,
+imports) shown open or before the chapter's opening text. A full-page
 screenshot of each page goes to ``_build/screenshots/`` (or ``$GAN_BOOK_SCREENSHOTS``).
 
 Skipped when /usr/bin/chromium is absent (install Debian's ``chromium``; .ci/run does).
@@ -176,9 +178,53 @@ async () => {
       .map(el => (el.getAttribute("data-mjx-error") || el.textContent).slice(0, 120)),
     formulas: document.querySelectorAll("mjx-container").length,
     links: Array.from(document.querySelectorAll("a[href]")).map(a => a.href),
+    setupCells: Array.from(
+      document.querySelectorAll("div.cell.tag_hide-cell, div.cell.tag_hide-input")
+    ).map(cell => {
+      const details = cell.querySelector("details");
+      const source = cell.querySelector("div.cell_input pre");
+      return {
+        tag: cell.classList.contains("tag_hide-cell") ? "hide-cell" : "hide-input",
+        collapsed: !!details && !details.open && !!source && !source.checkVisibility(),
+        source: source ? source.textContent : "",
+      };
+    }),
+    firstContent: (() => {
+      const first = Array.from(document.querySelectorAll("article p, article div.cell"))
+        .find(el => el.matches("div.cell")
+          ? !el.matches(".tag_hide-cell, .tag_hide-input")
+          : !el.closest("div.cell"));
+      return first ? first.tagName.toLowerCase() : "";
+    })(),
+    wideCode: (() => {
+      document.querySelectorAll("details").forEach(d => { d.open = true; });
+      return Array.from(document.querySelectorAll("div.highlight pre"))
+        .filter(pre => !pre.closest(".cell_output") && pre.scrollWidth > pre.clientWidth + 1)
+        .map(pre => pre.textContent.split("\\n")
+          .reduce((a, b) => (b.length > a.length ? b : a), "").slice(0, 100));
+    })(),
   };
 }
 """
+
+
+def _setup_problems(cells: list[dict], first_content: str) -> list[str]:
+    """What is wrong with a chapter page's setup cells: the Colab install cell must be present
+    but collapsed (tag hide-cell), the import cell's source collapsed (hide-input), and the
+    page's first visible content must be its opening text, not code."""
+    problems = []
+    install = [c for c in cells if c["tag"] == "hide-cell" and "google.colab" in c["source"]]
+    imports = [c for c in cells if c["tag"] == "hide-input" and "import " in c["source"]]
+    if not install:
+        problems.append("no collapsed (hide-cell) Colab install cell")
+    if not imports:
+        problems.append("no import cell with its source collapsed (hide-input)")
+    problems += [
+        f"{c['tag']} cell is shown open: {c['source'][:60]!r}" for c in cells if not c["collapsed"]
+    ]
+    if first_content != "p":
+        problems.append(f"the first visible content is a {first_content or 'nothing'}, not text")
+    return problems
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -232,4 +278,7 @@ def test_page_renders(path: str, site: tuple[Path, str], browser) -> None:
     problems += [
         f"broken link: {b}" for b in broken_internal_links(html, base + path, seen["links"])
     ]
+    problems += [f"code block scrolls sideways at 1280 px: {line!r}" for line in seen["wideCode"]]
+    if path.startswith("chapters/"):
+        problems += _setup_problems(seen["setupCells"], seen["firstContent"])
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
