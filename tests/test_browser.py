@@ -197,11 +197,15 @@ async () => {
       return first ? first.tagName.toLowerCase() : "";
     })(),
     wideCode: (() => {
-      document.querySelectorAll("details").forEach(d => { d.open = true; });
-      return Array.from(document.querySelectorAll("div.highlight pre"))
+      // measure collapsed code too, then collapse it again for the screenshot
+      const closed = Array.from(document.querySelectorAll("details")).filter(d => !d.open);
+      closed.forEach(d => { d.open = true; });
+      const wide = Array.from(document.querySelectorAll("div.highlight pre"))
         .filter(pre => !pre.closest(".cell_output") && pre.scrollWidth > pre.clientWidth + 1)
         .map(pre => pre.textContent.split("\\n")
           .reduce((a, b) => (b.length > a.length ? b : a), "").slice(0, 100));
+      closed.forEach(d => { d.open = false; });
+      return wide;
     })(),
   };
 }
