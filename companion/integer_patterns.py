@@ -165,6 +165,7 @@ class PatternReport:
             frequencies of the valid values among the valid outputs: 20 for a uniform spread,
             about 3 when nearly all outputs are three values (a collapse that coverage alone,
             which counts a value seen once, does not show); 0 when nothing is valid.
+        largest: frequency of the most frequent integer among all ``n``, in ``[0, 1]``.
     """
 
     n: int
@@ -174,6 +175,25 @@ class PatternReport:
     distance: float
     distinct: int
     effective: float
+    largest: float
+
+    def passes(
+        self,
+        min_valid: float,
+        min_covered: int,
+        max_distance: float,
+        min_effective: float,
+        max_largest: float,
+    ) -> bool:
+        """Whether every bar holds: share valid, coverage, TV distance, effective number of
+        values and largest frequency."""
+        return (
+            self.share_valid >= min_valid
+            and self.covered >= min_covered
+            and self.distance <= max_distance
+            and self.effective >= min_effective
+            and self.largest <= max_largest
+        )
 
     def __str__(self) -> str:
         return (
@@ -202,6 +222,7 @@ def evaluate(values: ArrayLike, depth: int = DEPTH, step: int = STEP) -> Pattern
         distance=total_variation(flat, depth, step),
         distinct=int(np.unique(flat).size),
         effective=effective,
+        largest=float(histogram(flat, depth).max()),
     )
 
 

@@ -55,18 +55,15 @@ def test_twin_helpers_share_their_signatures():
 def test_framework_helpers_stay_apart():
     """A PyTorch chapter never imports TensorFlow, and the reverse."""
     probe = "import sys, {m}; print('tensorflow' in sys.modules, 'torch' in sys.modules)"
-    torch_side = subprocess.run(
-        [sys.executable, "-c", probe.format(m="companion.torch_utils")],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    keras_side = subprocess.run(
-        [sys.executable, "-c", probe.format(m="companion.keras_utils")],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    torch_side, keras_side = (
+        subprocess.run(
+            [sys.executable, "-c", probe.format(m=f"companion.{module}")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        for module in ("torch_utils", "keras_utils")
+    )
     assert torch_side == ["False", "True"]
     assert keras_side == ["True", "False"]
 

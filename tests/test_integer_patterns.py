@@ -95,6 +95,7 @@ def test_evaluate_reports_validity_coverage_and_distance():
     freq = np.array([2, 1, 3]) / 6
     assert report.effective == pytest.approx(np.exp(-(freq * np.log(freq)).sum()))
     assert 0 < report.distance < 1
+    assert report.largest == pytest.approx(3 / 8)
     assert "covered=3/20" in str(report) and "valid=75.0%" in str(report)
 
 
@@ -103,6 +104,22 @@ def test_collapsed_generator_is_caught():
     assert report.share_valid == 1.0 and report.covered == 6
     assert report.distance > 0.6
     assert 4 < report.effective < 6
+
+
+def test_passes_checks_every_bar():
+    bars = dict(min_valid=0.99, min_covered=20, max_distance=0.1, min_effective=18, max_largest=0.1)
+    uniform = ip.evaluate(np.tile(ip.valid_values(), 50))
+    assert uniform.largest == pytest.approx(0.05) and uniform.passes(**bars)
+    collapsed = ip.evaluate(np.array([55, 20, 75, 20, 80, 55, 35, 55, 30, 55] * 100))
+    assert not collapsed.passes(**bars)
+    for name, value in [
+        ("min_valid", 1.01),
+        ("min_covered", 21),
+        ("max_distance", -0.1),
+        ("min_effective", 21),
+        ("max_largest", 0.04),
+    ]:
+        assert not uniform.passes(**{**bars, name: value}), name
 
 
 def test_effective_number_of_values_extremes():
