@@ -49,6 +49,7 @@ __all__ = [
     "DATASETS",
     "held_out_indices",
     "reference_images",
+    "reference_labels",
     "QualityReport",
     "classifier_weights",
     "classifier_accuracy",
@@ -150,6 +151,18 @@ def reference_images(dataset: str, max_images: int | None = None) -> np.ndarray:
 
     images, _ = data.load(_check_dataset(dataset), "test")
     return images[held_out_indices(dataset)][:max_images]
+
+
+def reference_labels(dataset: str, max_images: int | None = None) -> np.ndarray:
+    """The true classes of :func:`reference_images` (same order and length): ``uint8`` ``(N,)``.
+
+    A conditional chapter needs them to compare generated images of one class with the held-out
+    real images of that class.
+    """
+    from companion import data
+
+    _, labels = data.load(_check_dataset(dataset), "test")
+    return labels[held_out_indices(dataset)][:max_images]
 
 
 def classifier_accuracy() -> dict[str, dict]:

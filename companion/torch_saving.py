@@ -186,12 +186,16 @@ def load_safetensors(model: nn.Module, path: str | Path) -> nn.Module:
     return model
 
 
-def export_program(model: nn.Module, example: torch.Tensor, path: str | Path) -> Path:
+def export_program(
+    model: nn.Module, example: torch.Tensor | tuple[torch.Tensor, ...], path: str | Path
+) -> Path:
     """Export ``model`` with ``torch.export`` (batch size left dynamic) and save it as ``.pt2``.
 
     Args:
         model: the generator, in eval mode.
-        example: one input of the right shape, ``(batch, latent_dim)``; batch must be >= 2.
+        example: one input of the right shape, ``(batch, latent_dim)``, or a tuple of inputs that
+            share the batch axis (a conditional generator's noise ``(batch, latent_dim)`` and
+            labels ``(batch, n_classes)``); batch must be >= 2.
         path: where to write; should end in ``.pt2``.
     """
     path = Path(path)
@@ -199,8 +203,9 @@ def export_program(model: nn.Module, example: torch.Tensor, path: str | Path) ->
         raise ArtifactError(
             f"{path}: a torch.export program is saved as .pt2; use a name ending in .pt2."
         )
+    inputs = example if isinstance(example, tuple) else (example,)
     batch = torch.export.Dim("batch", min=1)
-    program = torch.export.export(model, (example,), dynamic_shapes=({0: batch},))
+    program = torch.export.export(model, inputs, dynamic_shapes=tuple({0: batch} for _ in inputs))
     torch.export.save(program, path)
     return path
 

@@ -56,6 +56,25 @@ def test_program_round_trip_with_any_batch(tmp_path: Path):
     assert torch.allclose(loaded(z), net(z), atol=1e-6)
 
 
+class _TwoInputs(nn.Module):
+    """A conditional generator's shape: noise (B, 4) and one-hot labels (B, 3)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(7, 2)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return self.lin(torch.cat([z, y], dim=1))
+
+
+def test_program_with_two_inputs_keeps_the_batch_dynamic(tmp_path: Path):
+    net = _TwoInputs()
+    export_program(net, (torch.randn(2, 4), torch.eye(3)[[0, 2]]), tmp_path / "c.pt2")
+    loaded = load_program(tmp_path / "c.pt2")
+    z, y = torch.randn(6, 4), torch.eye(3)[[0, 1, 2, 0, 1, 2]]
+    assert torch.allclose(loaded(z, y), net(z, y), atol=1e-6)
+
+
 def test_program_needs_pt2_suffix(tmp_path: Path):
     with pytest.raises(ArtifactError, match=r"\.pt2"):
         export_program(_net(), torch.randn(2, 4), tmp_path / "g.pt")
