@@ -29,6 +29,7 @@ FIGURES = [
     ("chapters/04_one_hot_pytorch.ipynb", "4 · integer patterns, one-hot encoded"),
     ("chapters/05_mlp_mnist_pytorch.ipynb", "5 · handwritten digits from an MLP GAN"),
     ("chapters/06_dcgan_pytorch.ipynb", "6 · Fashion-MNIST from a DCGAN"),
+    ("chapters/08_conditional_pytorch.ipynb", "8 · one row per requested class"),
 ]
 
 
