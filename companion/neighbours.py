@@ -1,0 +1,220 @@
+"""Measures built on nearest neighbours: precision, recall, density, coverage and memorisation.
+
+A Frechet distance folds two different failures into one number: a generator that draws only
+a few kinds of images (mode collapse) and one that draws every kind badly. Nearest neighbours in
+a feature space (for example :func:`companion.quality.features`, 64 numbers per image) tell the
+two apart:
+
+* **precision** and **recall** (Kynkaanniemi et al. 2019): around each real feature vector put
+  a ball that reaches its ``k``-th nearest real neighbour; the union of the balls estimates the
+  real manifold. Precision is the share of generated samples inside it (are the samples
+  realistic?). Recall swaps the roles: the share of real samples inside the generated manifold
+  (is every kind of real image drawn?).
+* **density** and **coverage** (Naeem et al. 2020) use the real balls only, which outliers in
+  the generated set cannot inflate: density counts how many real balls hold each generated
+  sample (divided by ``k``; about 1 when the two sets match, above 1 when samples crowd into
+  dense regions), coverage is the share of real balls that hold at least one generated sample.
+* **memorisation**: the distance from each generated image to its nearest *training* image,
+  compared with the same distance for real test images, which no model has seen
+  (:func:`closer_than_real_share`).
+
+All functions take plain NumPy arrays ``(N, F)`` of features (or flattened pixels) and compute
+Euclidean distances in blocks, so 10,000 x 60,000 comparisons fit in a few hundred MB.
+
+Example::
+
+    from companion import neighbours, quality
+    real = quality.features(reference, "fashion-mnist")
+    fake = quality.features(generated, "fashion-mnist")
+    print(neighbours.precision_recall(real, fake))   # PrecisionRecall(precision=..., ...)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "PrecisionRecall",
+    "pairwise_distances",
+    "kth_neighbour_distance",
+    "nearest",
+    "precision_recall",
+    "closer_than_real_share",
+]
+
+_BLOCK = 1024  # rows of the first set per block of the distance matrix
+
+
+def _as_rows(x: np.ndarray, name: str) -> np.ndarray:
+    """``x`` as a float64 ``(N, F)`` array with N >= 1; a clear ValueError otherwise."""
+    a = np.asarray(x, dtype=np.float64)
+    if a.ndim != 2 or len(a) == 0:
+        raise ValueError(
+            f"{name} must be a non-empty 2-D array (N, F) of feature vectors, one row per image; "
+            f"got shape {a.shape}. Flatten images first, e.g. images.reshape(len(images), -1)."
+        )
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} holds NaN or infinite values; check the generator's output.")
+    return a
+
+
+def _check_same_width(a: np.ndarray, b: np.ndarray) -> None:
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(
+            f"both sets need the same number of features per row; got {a.shape[1]} and "
+            f"{b.shape[1]}."
+        )
+
+
+def pairwise_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distances between every row of ``a`` ``(N, F)`` and of ``b`` ``(M, F)``:
+    ``(N, M)``. Computed as ``sqrt(|a|^2 + |b|^2 - 2 a.b)`` (round-off below 0 clipped)."""
+    a, b = _as_rows(a, "a"), _as_rows(b, "b")
+    _check_same_width(a, b)
+    sq = (a**2).sum(1)[:, None] + (b**2).sum(1)[None, :] - 2.0 * a @ b.T
+    return np.sqrt(np.clip(sq, 0.0, None))
+
+
+def _blocks(a: np.ndarray):
+    for start in range(0, len(a), _BLOCK):
+        yield start, a[start : start + _BLOCK]
+
+
+def kth_neighbour_distance(x: np.ndarray, k: int = 3) -> np.ndarray:
+    """Distance from each row of ``x`` ``(N, F)`` to its ``k``-th nearest *other* row: ``(N,)``.
+
+    This is the radius of the ball around each sample that :func:`precision_recall` uses.
+    """
+    x = _as_rows(x, "x")
+    if not 1 <= k < len(x):
+        raise ValueError(f"k must be in 1..{len(x) - 1} for {len(x)} rows; got k = {k}.")
+    radii = np.empty(len(x))
+    for start, block in _blocks(x):
+        d = pairwise_distances(block, x)
+        # the row itself sits at distance 0, so the k-th other neighbour is entry k
+        radii[start : start + len(block)] = np.partition(d, k, axis=1)[:, k]
+    return radii
+
+
+def nearest(queries: np.ndarray, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``queries`` ``(N, F)``, its nearest row in ``pool`` ``(M, F)``.
+
+    Returns:
+        ``(index, distance)``: ``int64`` ``(N,)`` indices into ``pool`` and ``(N,)`` distances.
+    """
+    q, p = _as_rows(queries, "queries"), _as_rows(pool, "pool")
+    _check_same_width(q, p)
+    index = np.empty(len(q), dtype=np.int64)
+    distance = np.empty(len(q))
+    for start, block in _blocks(q):
+        d = pairwise_distances(block, p)
+        i = d.argmin(axis=1)
+        index[start : start + len(block)] = i
+        distance[start : start + len(block)] = d[np.arange(len(block)), i]
+    return index, distance
+
+
+def _inside_counts(points: np.ndarray, centres: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    """How many balls ``(centres, radii)`` hold each row of ``points``: ``int64`` ``(N,)``."""
+    counts = np.empty(len(points), dtype=np.int64)
+    for start, block in _blocks(points):
+        inside = pairwise_distances(block, centres) <= radii[None, :]
+        counts[start : start + len(block)] = inside.sum(axis=1)
+    return counts
+
+
+@dataclass(frozen=True)
+class PrecisionRecall:
+    """What :func:`precision_recall` measured (all shares in [0, 1], density >= 0).
+
+    Attributes:
+        precision: share of generated samples inside the real manifold (realism).
+        recall: share of real samples inside the generated manifold (variety).
+        density: mean number of real balls holding a generated sample, divided by ``k``.
+        coverage: share of real balls that hold at least one generated sample.
+        k: neighbours that set each ball's radius.
+        n_real: real samples.
+        n_fake: generated samples.
+    """
+
+    precision: float
+    recall: float
+    density: float
+    coverage: float
+    k: int
+    n_real: int
+    n_fake: int
+
+    def __str__(self) -> str:
+        return (
+            f"precision {self.precision:.3f}, recall {self.recall:.3f}, density "
+            f"{self.density:.3f}, coverage {self.coverage:.3f} (k = {self.k}, "
+            f"{self.n_real:,} real, {self.n_fake:,} generated)"
+        )
+
+
+def precision_recall(real: np.ndarray, fake: np.ndarray, k: int = 3) -> PrecisionRecall:
+    """Precision and recall (Kynkaanniemi et al. 2019), density and coverage (Naeem et al. 2020).
+
+    Args:
+        real: ``(N, F)`` features of real images.
+        fake: ``(M, F)`` features of generated images, the same ``F``.
+        k: the ``k``-th nearest neighbour sets each ball's radius (3 in Kynkaanniemi et al.;
+            Naeem et al. use 5). Both sets need more than ``k`` rows.
+
+    Returns:
+        A :class:`PrecisionRecall`. Identical sets give precision = recall = coverage = 1; sets
+        farther apart than any radius give 0 for all four.
+    """
+    real, fake = _as_rows(real, "real"), _as_rows(fake, "fake")
+    _check_same_width(real, fake)
+    r_real = kth_neighbour_distance(real, k)
+    r_fake = kth_neighbour_distance(fake, k)
+    in_real = _inside_counts(fake, real, r_real)  # real balls holding each generated sample
+    in_fake = _inside_counts(real, fake, r_fake)  # generated balls holding each real sample
+    covered = np.zeros(len(real), dtype=bool)
+    for start, block in _blocks(real):
+        nearest_fake = pairwise_distances(block, fake).min(axis=1)
+        covered[start : start + len(block)] = nearest_fake <= r_real[start : start + len(block)]
+    return PrecisionRecall(
+        precision=float((in_real > 0).mean()),
+        recall=float((in_fake > 0).mean()),
+        density=float(in_real.sum() / (k * len(fake))),
+        coverage=float(covered.mean()),
+        k=k,
+        n_real=len(real),
+        n_fake=len(fake),
+    )
+
+
+def closer_than_real_share(
+    generated_distance: np.ndarray, test_distance: np.ndarray, quantile: float = 0.05
+) -> float:
+    """Share of generated images nearer to the training set than real unseen images are.
+
+    The threshold is the ``quantile`` of ``test_distance``, the distances from real test images
+    (never trained on) to their nearest training image. A generator whose images are as new as
+    fresh real data puts about ``quantile`` of its images below it; one that copies training
+    images puts nearly all of them there.
+
+    Args:
+        generated_distance: ``(N,)`` distance of each generated image to its nearest training
+            image (:func:`nearest`).
+        test_distance: ``(M,)`` the same for real test images, in the same space.
+        quantile: in (0, 1).
+
+    Returns:
+        The share in [0, 1].
+    """
+    gen = np.asarray(generated_distance, dtype=np.float64)
+    test = np.asarray(test_distance, dtype=np.float64)
+    if gen.ndim != 1 or test.ndim != 1 or len(gen) == 0 or len(test) == 0:
+        raise ValueError(
+            f"closer_than_real_share needs two non-empty 1-D arrays of distances; got shapes "
+            f"{gen.shape} and {test.shape}."
+        )
+    if not 0.0 < quantile < 1.0:
+        raise ValueError(f"quantile must lie strictly between 0 and 1; got {quantile}.")
+    return float((gen < np.quantile(test, quantile)).mean())
