@@ -26,7 +26,7 @@ Example::
     from companion import neighbours, quality
     real = quality.features(reference, "fashion-mnist")
     fake = quality.features(generated, "fashion-mnist")
-    print(neighbours.precision_recall(real, fake))   # PrecisionRecall(precision=..., ...)
+    print(neighbours.precision_recall(real, fake))   # precision 0.7, recall ...
 """
 
 from __future__ import annotations
