@@ -162,7 +162,7 @@ def read_all() -> list[Row]:
 
 
 def _link(row: Row) -> str:
-    return f"{{doc}}`{row.chapter} <../{row.notebook.removesuffix('.ipynb')}>`"
+    return f"{{doc}}`{row.chapter} </{row.notebook.removesuffix('.ipynb')}>`"
 
 
 def table(rows: list[Row]) -> str:
