@@ -60,7 +60,7 @@ def test_peer_columns_come_from_the_stored_data():
     final = f"{peer['peer_track'][-1][1]:.1f}"
     rows = results.read_all()
     ch5 = [r for r in rows if "05_mlp" in r.notebook and r.metric.startswith("FD")]
-    assert len(ch5) == 2 and all(f"article MLP GAN: {final} at" in r.peer for r in ch5)
+    assert len(ch5) == 2 and all(r.peer.startswith(f"article's MLP: {final} ") for r in ch5)
     ch8 = [r for r in rows if "08_conditional" in r.notebook and r.metric.startswith("FD")]
     assert len(ch8) == 4 and all(r.peer.startswith("chapter 6 (unconditional)") for r in ch8)
     assert {r.variant for r in ch8} == {"one-hot", "embedding"}
@@ -80,9 +80,17 @@ def test_the_built_page_shows_every_row():
     shown = _table_rows(build_book().html / "book" / "results.html")
     rows = results.read_all()
     assert len(shown) == len(rows)
+    previous = None
     for cells, r in zip(shown, rows):
-        assert cells[0] == r.chapter and cells[1] == r.framework and cells[3] == r.value
-        assert cells[2].endswith(r.metric) and cells[4].startswith(f"{r.sign} {r.bar} ")
+        sign = "≤" if r.sign == "<=" else "≥"
+        if r.notebook != previous:  # the first row of each chapter names it and its run
+            assert cells[0] == f"{r.chapter}, {r.framework}" and cells[6] == results.run(r)
+        else:
+            assert cells[0] == "" and cells[6] == ""
+        previous = r.notebook
+        assert cells[1].endswith(r.metric) and cells[2] == r.value
+        assert cells[3] == f"{sign} {r.bar} " + "✗✓"[r.bar_met]
+        assert cells[4] == f"{sign} {r.target} " + "✗✓"[r.target_reached]
 
 
 def _notebook(path: Path, lines: list[str]) -> str:
@@ -109,6 +117,12 @@ def test_a_chapter_without_what_the_page_needs_is_named(tmp_path, monkeypatch, l
     _notebook(tmp_path / "ch.ipynb", lines)
     with pytest.raises(results.ResultsError, match=message):
         results.read_chapter("ch.ipynb", "x", "NumPy")
+
+
+def test_device_names_are_shortened():
+    assert results.short_device("cpu (2 cores, x86_64) torch_threads=2") == "CPU, 2 cores"
+    assert results.short_device("/CPU:0 cpu (2 cores, x86_64)") == "CPU, 2 cores"
+    assert results.short_device("cuda:0 (NVIDIA H200) torch_threads=16") == "NVIDIA H200"
 
 
 def test_variants_and_values_are_read(tmp_path, monkeypatch):

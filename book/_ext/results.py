@@ -99,14 +99,13 @@ def _peer(lines: list[str], notebook: str, metric: str) -> str:
         peer = json.loads(PEER_FILE.read_text())
         best_images, best = min(peer["peer_track"], key=lambda p: p[1])
         return (
-            f"article MLP GAN: {peer['peer_track'][-1][1]:.1f} at "
-            f"{peer['peer_images'] / 1e6:.2f} M images (its best: {best:.1f} at "
-            f"{best_images / 1e3:.0f} k)"
+            f"article's MLP: {peer['peer_track'][-1][1]:.1f} (its best: {best:.1f}, "
+            f"after {best_images / 1e3:.0f} k images)"
         )
     for line in lines:
         match = CH6_AT_EQUAL.match(line)
         if match:
-            return f"chapter 6 (unconditional): {match['fd']} at {match['images']} images"
+            return f"chapter 6 (unconditional): {match['fd']}"
     return ""
 
 
@@ -162,23 +161,41 @@ def read_all() -> list[Row]:
 
 
 def _link(row: Row) -> str:
-    return f"{{doc}}`{row.chapter} </{row.notebook.removesuffix('.ipynb')}>`"
+    page = row.notebook.removesuffix(".ipynb")
+    return f"{{doc}}`{row.chapter}, {row.framework} </{page}>`"
+
+
+def run(row: Row) -> str:
+    """Device and wall time of the row's stored run, e.g. ``"CPU, 2 cores, 23.2 min"``."""
+    return f"{short_device(row.device)}, {row.wall_s / 60:.1f} min"
+
+
+def short_device(device: str) -> str:
+    """``"cpu (2 cores, x86_64) torch_threads=2"`` -> ``"CPU, 2 cores"``; a GPU keeps its name."""
+    gpu = re.search(r"cuda:\d+ \((?P<name>[^)]+)\)", device)
+    if gpu:
+        return gpu["name"]
+    cores = re.search(r"cpu \((?P<n>\d+) cores", device)
+    return f"CPU, {cores['n']} cores" if cores else device
 
 
 def table(rows: list[Row]) -> str:
-    """The Markdown table of ``rows``, one line per measure."""
+    """The Markdown table of ``rows``, one line per measure (✓ met or reached, ✗ not)."""
     head = (
-        "| chapter | framework | measure | result | bar | target | peer at equal budget "
-        "| device | wall |\n|---|---|---|---:|---|---|---|---|---:|\n"
+        "| chapter | measure | result | bar | target | peer at equal budget | run |\n"
+        "|---|---|---:|---|---|---|---|\n"
     )
-    body = []
+    body, previous = [], None
     for r in rows:
+        first = r.notebook != previous  # chapter and run shown once per notebook
+        previous = r.notebook
         measure = f"{r.variant}: {r.metric}" if r.variant else r.metric
-        bar = f"{r.sign} {r.bar} {'met' if r.bar_met else '**not met**'}"
-        target = f"{r.sign} {r.target} {'reached' if r.target_reached else 'not reached'}"
+        sign = "≤" if r.sign == "<=" else "≥"
+        bar = f"{sign} {r.bar} {'✓' if r.bar_met else '✗'}"
+        target = f"{sign} {r.target} {'✓' if r.target_reached else '✗'}"
         body.append(
-            f"| {_link(r)} | {r.framework} | {measure} | {r.value} | {bar} | {target} | "
-            f"{r.peer or '—'} | {r.device} | {r.wall_s / 60:.1f} min |"
+            f"| {_link(r) if first else ''} | {measure} | {r.value} | {bar} | {target} | "
+            f"{r.peer or '—'} | {run(r) if first else ''} |"
         )
     return head + "\n".join(body) + "\n"
 
