@@ -304,3 +304,24 @@ def test_against_reports_bar_and_target_in_words():
         "entropy", 0.95, bar=0.9, target=0.99, lower_is_better=False, fmt=".3f"
     ) == ("entropy 0.950: bar >= 0.9 met; target >= 0.99 not reached")
     assert "target <= 8 reached" in quality.against("ratio", 7.9, bar=35, target=8)
+
+
+def test_evaluate_remembers_reference_features_but_not_across_references(monkeypatch):
+    rng = np.random.default_rng(3)
+    ref_a = rng.integers(0, 256, (40, 28, 28), dtype=np.uint8)
+    ref_b = ref_a.copy()
+    ref_b[0, 0, 0] ^= 1  # one pixel differs: another reference
+    fakes = rng.uniform(-1, 1, (20, 28, 28)).astype(np.float32)
+    calls = []
+    real_features = quality.features
+    monkeypatch.setattr(
+        quality, "features", lambda x, d: calls.append(len(x)) or real_features(x, d)
+    )
+    monkeypatch.setattr(quality, "_REFERENCE_CACHE", {})
+    first = quality.evaluate(fakes, ref_a, "mnist")
+    again = quality.evaluate(fakes, ref_a, "mnist")
+    assert calls == [40] and again.fd == first.fd and again.baseline == first.baseline
+    other = quality.evaluate(fakes, ref_b, "mnist")
+    assert calls == [40, 40] and other.baseline != first.baseline
+    quality.evaluate(fakes, ref_a, "fashion-mnist")
+    assert calls == [40, 40, 40] and len(quality._REFERENCE_CACHE) == 2, "at most two kept"
