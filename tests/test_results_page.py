@@ -55,12 +55,16 @@ def test_stored_full_runs_meet_their_bars():
     assert all(r.wall_s > 0 and r.device for r in rows)
 
 
-def test_peer_columns_come_from_the_stored_data():
-    peer = json.loads(results.PEER_FILE.read_text())
-    final = f"{peer['peer_track'][-1][1]:.1f}"
+@pytest.mark.parametrize("prefix", sorted(results.PEER_FILES))
+def test_peer_columns_come_from_the_stored_data(prefix):
+    name, path = results.PEER_FILES[prefix]
+    final = f"{json.loads(path.read_text())['peer_track'][-1][1]:.1f}"
+    rows = [r for r in results.read_all() if prefix in r.notebook and r.metric.startswith("FD")]
+    assert len(rows) == 2 and all(r.peer.startswith(f"{name}: {final} ") for r in rows)
+
+
+def test_conditional_rows_set_chapter_6_beside():
     rows = results.read_all()
-    ch5 = [r for r in rows if "05_mlp" in r.notebook and r.metric.startswith("FD")]
-    assert len(ch5) == 2 and all(r.peer.startswith(f"article's MLP: {final} ") for r in ch5)
     ch8 = [r for r in rows if "08_conditional" in r.notebook and r.metric.startswith("FD")]
     assert len(ch8) == 4 and all(r.peer.startswith("chapter 6 (unconditional)") for r in ch8)
     assert {r.variant for r in ch8} == {"one-hot", "embedding"}

@@ -53,7 +53,11 @@ SUMMARY = re.compile(r"^profile=(?P<profile>\w+) device=(?P<device>.+?) wall=(?P
 CH6_AT_EQUAL = re.compile(
     r"^chapter 6 \(unconditional\) at (?P<images>[\d,]+) images seen: FD/baseline (?P<fd>[\d.]+);"
 )
-PEER_FILE = ROOT / "bench" / "results" / "peer_mlp_article.json"
+#: the peer trained beside a chapter by bench/peers.py: notebook prefix -> (name, result file)
+PEER_FILES = {
+    "05_mlp_mnist": ("article's MLP", ROOT / "bench" / "results" / "peer_mlp_article.json"),
+    "06_dcgan": ("TF tutorial's DCGAN", ROOT / "bench" / "results" / "peer_dcgan_tutorial.json"),
+}
 
 
 class ResultsError(RuntimeError):
@@ -95,13 +99,14 @@ def _peer(lines: list[str], notebook: str, metric: str) -> str:
     """The peer's result at the same budget, where the book stores one, for an FD measure."""
     if not metric.startswith("FD"):
         return ""
-    if "05_mlp_mnist" in notebook and PEER_FILE.exists():
-        peer = json.loads(PEER_FILE.read_text())
-        best_images, best = min(peer["peer_track"], key=lambda p: p[1])
-        return (
-            f"article's MLP: {peer['peer_track'][-1][1]:.1f} (its best: {best:.1f}, "
-            f"after {best_images / 1e3:.0f} k images)"
-        )
+    for prefix, (name, path) in PEER_FILES.items():
+        if prefix in notebook and path.exists():
+            peer = json.loads(path.read_text())
+            best_images, best = min(peer["peer_track"], key=lambda p: p[1])
+            return (
+                f"{name}: {peer['peer_track'][-1][1]:.1f} (its best: {best:.1f}, "
+                f"after {best_images / 1e3:.0f} k images)"
+            )
     for line in lines:
         match = CH6_AT_EQUAL.match(line)
         if match:

@@ -1,0 +1,47 @@
+"""Chapters that set their runs beside chapter 6 quote its stored track at the same images seen.
+
+Chapter 8 trains chapter 6's DCGAN (or a variant) for fewer steps and compare with chapter
+6's stored check after as many steps (all use batches of 64). The number it quotes,
+``CH6_FD_RATIO_AT_STEPS``, must be the one chapter 6's stored notebook printed at its ``STEPS``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _settings(md: Path) -> dict[str, float]:
+    text = md.read_text(encoding="utf-8")
+    steps = re.search(r"^STEPS = settings\.choose\(full=([\d_]+),", text, re.M).group(1)
+    ratio = re.search(r"^CH6_FD_RATIO_AT_STEPS = ([\d.]+)", text, re.M).group(1)
+    return {"steps": int(steps.replace("_", "")), "ratio": float(ratio)}
+
+
+def _chapter6_track(framework: str) -> dict[int, float]:
+    track = {}
+    for cell in json.loads((ROOT / f"chapters/06_dcgan_{framework}.ipynb").read_text())["cells"]:
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("text", ""))
+            for step, ratio in re.findall(r"^step\s+(\d+): FD/baseline\s+([\d.]+)", text, re.M):
+                track[int(step)] = float(ratio)
+    return track
+
+
+@pytest.mark.parametrize(
+    "chapter, framework",
+    [
+        ("08_conditional", "pytorch"),
+        ("08_conditional", "tensorflow"),
+    ],
+)
+def test_chapter_quotes_chapter_6_at_the_same_images_seen(chapter: str, framework: str):
+    ours = _settings(ROOT / f"chapters/{chapter}_{framework}.md")
+    track = _chapter6_track(framework)
+    assert ours["steps"] in track, f"chapter 6 has no check at step {ours['steps']}: {track}"
+    assert ours["ratio"] == track[ours["steps"]]
