@@ -41,6 +41,7 @@ CHAPTERS = [
     ("chapters/06_dcgan_tensorflow.ipynb", "6 · DCGAN, Fashion-MNIST", "TensorFlow"),
     ("chapters/08_conditional_pytorch.ipynb", "8 · conditional DCGAN", "PyTorch"),
     ("chapters/08_conditional_tensorflow.ipynb", "8 · conditional DCGAN", "TensorFlow"),
+    ("chapters/10_stabilising_pytorch.ipynb", "10 · stabilising a DCGAN", "PyTorch"),
 ]
 
 AGAINST = re.compile(
