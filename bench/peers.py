@@ -105,7 +105,7 @@ def article_step(g: keras.Model, d: keras.Model, real: tf.Tensor, batch: int) ->
         opt_g.apply(tape.gradient(loss_g, g.trainable_variables), g.trainable_variables)
         return tf.stack([loss_real, loss_fake, loss_g])
 
-    return lambda: step()
+    return step
 
 
 def tutorial_networks() -> tuple[keras.Model, keras.Model]:
@@ -233,13 +233,6 @@ def compare(peer: list[tuple[int, float]], book: list[tuple[int, float]], title:
 
 
 FRAMEWORKS = ("pytorch", "tensorflow")
-#: keys of results written before both frameworks' tracks were stored
-OLD_KEYS = {
-    "book_track",
-    "book_over_peer_at_equal_images",
-    "book_images_to_reach_peer_final",
-    "peer_images",
-}
 
 
 def book_side(peer: Peer, peer_track: list[tuple[int, float]]) -> dict:
@@ -317,7 +310,6 @@ def main(argv: list[str] | None = None) -> dict:
     if args.rejudge:
         result = json.loads(out.read_text())
         peer_track = [tuple(x) for x in result["peer_track"]]
-        result = {k: v for k, v in result.items() if k not in OLD_KEYS}
         result.update(peer=peer.title, book_batch=peer.book_batch, **book_side(peer, peer_track))
     else:
         seed(args.seed)

@@ -2,8 +2,9 @@
 
 ``bench/peers.py`` trains each peer (the source article's MLP GAN beside chapter 5, the
 TensorFlow tutorial's DCGAN beside chapter 6), judges it with the book's yardstick at the
-chapter's checks and stores both tracks as JSON in ``bench/results/``. Chapters 5 and 6 and the
-results page read those files with :func:`stored`; :func:`table` and :func:`plot` show them.
+chapter's checks and stores both tracks as JSON in ``bench/results/``. Chapters 5 and 6 read
+those files with :func:`stored` and show them with :func:`table` and :func:`plot` (:func:`show`
+does all three); the results page reads the same files at build time.
 A track is a list of ``(images seen, FD ratio)`` pairs: the Frechet distance of generated to
 held-out real images divided by the real-vs-real baseline (:func:`companion.quality.evaluate`).
 """

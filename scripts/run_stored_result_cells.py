@@ -5,7 +5,9 @@ in chapters 5 and 6): their output does not depend on the chapter's own training
 files change, this script refreshes such cells without retraining the chapter: in a fresh
 kernel started in ``chapters/``, it runs the chapter's import cell (tagged ``hide-input``; its
 stored output is kept) and then every cell tagged ``stored-results``, whose outputs it
-replaces. Everything else in the notebook stays as the last full run left it.
+replaces: the cells that show stored files, and a settings cell they need (chapter 10's, whose
+constants its claims cell compares with). Everything else in the notebook stays as the last full
+run left it.
 
     python scripts/run_stored_result_cells.py chapters/06_dcgan_pytorch.ipynb [...]
 """

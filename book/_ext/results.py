@@ -104,9 +104,10 @@ def _peer(lines: list[str], notebook: str, metric: str) -> str:
         if prefix in notebook and path.exists():
             peer = json.loads(path.read_text())
             best_images, best = min(peer["peer_track"], key=lambda p: p[1])
+            images, final = peer["peer_track"][-1]
             return (
-                f"{name}: {peer['peer_track'][-1][1]:.1f} (its best: {best:.1f}, "
-                f"after {best_images / 1e3:.0f} k images)"
+                f"{name}: {final:.1f} after {images / 1e3:,.0f} k images (its best: {best:.1f}, "
+                f"after {best_images / 1e3:.0f} k)"
             )
     for line in lines:
         match = CH6_AT_EQUAL.match(line)
