@@ -38,6 +38,7 @@ import torch
 from torch import nn
 
 from companion import data
+from companion.dcgan import Discriminator, Generator
 from companion.torch_utils import describe_device, pick_device
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -45,27 +46,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def make_models(nz: int, width: int) -> tuple[nn.Module, nn.Module]:
     """The chapter's 28x28 generator ``(B, nz, 1, 1) -> (B, 1, 28, 28)`` and discriminator
-    ``(B, 1, 28, 28) -> (B,)`` logits (width = channels of the widest layer / 2)."""
-    g = nn.Sequential(
-        nn.ConvTranspose2d(nz, width * 2, 7, 1, 0, bias=False),
-        nn.BatchNorm2d(width * 2),
-        nn.ReLU(True),
-        nn.ConvTranspose2d(width * 2, width, 4, 2, 1, bias=False),
-        nn.BatchNorm2d(width),
-        nn.ReLU(True),
-        nn.ConvTranspose2d(width, 1, 4, 2, 1, bias=False),
-        nn.Tanh(),
-    )
-    d = nn.Sequential(
-        nn.Conv2d(1, width, 4, 2, 1, bias=False),
-        nn.LeakyReLU(0.2, True),
-        nn.Conv2d(width, width * 2, 4, 2, 1, bias=False),
-        nn.BatchNorm2d(width * 2),
-        nn.LeakyReLU(0.2, True),
-        nn.Conv2d(width * 2, 1, 7, 1, 0, bias=False),
-        nn.Flatten(0),
-    )
-    return g, d
+    ``(B, 1, 28, 28) -> (B,)`` logits (width = channels of the widest layer / 2), from
+    :mod:`companion.dcgan`."""
+    return Generator(nz, width), Discriminator(width)
 
 
 class Trainer:
