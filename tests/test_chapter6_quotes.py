@@ -39,6 +39,7 @@ def _chapter6_track(framework: str) -> dict[int, float]:
         ("08_conditional", "pytorch"),
         ("08_conditional", "tensorflow"),
         ("10_stabilising", "pytorch"),
+        ("10_stabilising", "tensorflow"),
     ],
 )
 def test_chapter_quotes_chapter_6_at_the_same_images_seen(chapter: str, framework: str):

@@ -42,6 +42,7 @@ CHAPTERS = [
     ("chapters/08_conditional_pytorch.ipynb", "8 · conditional DCGAN", "PyTorch"),
     ("chapters/08_conditional_tensorflow.ipynb", "8 · conditional DCGAN", "TensorFlow"),
     ("chapters/10_stabilising_pytorch.ipynb", "10 · stabilising a DCGAN", "PyTorch"),
+    ("chapters/10_stabilising_tensorflow.ipynb", "10 · stabilising a DCGAN", "TensorFlow"),
 ]
 
 AGAINST = re.compile(
