@@ -1,0 +1,93 @@
+"""Every row of chapter 11's speed table in one run: images/s, median and spread, as JSON.
+
+Not a test: a measurement. The rows (the source article's loop, chapter 6's loop, a larger
+batch, mixed precision, channels-last, ``torch.compile``, CUDA graphs, all together) and the way
+they are timed (a warm-up that includes compilation, rounds in which every row runs once in turn,
+the median of the rounds and their range, speed-ups as medians of per-round ratios) are the
+chapter's own: this script runs the chapter's code cells from ``chapters/11_fast_pytorch.md`` up
+to its table, in the full profile, so the benchmark and the chapter cannot drift apart. The
+quality runs and the distributed part of the chapter are not run. It writes
+``bench/results/fast_<device>.json`` with the device name and library versions, and prints one
+line per row.
+
+    python bench/fast_training.py                   # the best device here, 5 rounds
+    python bench/fast_training.py --rounds 7 --round-images 25600
+
+Run it on an otherwise idle machine; the data folder is ``GAN_BOOK_DATA`` (see
+``companion.settings``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = ROOT / "chapters" / "11_fast_pytorch.md"
+RESULTS = ROOT / "bench" / "results"
+#: the chapter's section after the speed table; its cells are not run here
+STOP_AT = "## Faster, and still as good?"
+
+
+def measuring_cells(chapter: Path = CHAPTER) -> list[str]:
+    """The chapter's code cells before :data:`STOP_AT`, without the Colab install cell."""
+    text = chapter.read_text(encoding="utf-8")
+    if STOP_AT not in text:
+        raise SystemExit(f"{chapter} has no section {STOP_AT!r}: update bench/fast_training.py")
+    cells = re.findall(r"```\{code-cell\} ipython3\n(.*?)```", text.split(STOP_AT)[0], re.S)
+    return [
+        "\n".join(line for line in cell.splitlines() if not line.startswith(":tags:"))
+        for cell in cells
+        if "google.colab" not in cell
+    ]
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per row")
+    parser.add_argument("--round-images", type=int, default=12_800, help="images per round")
+    parser.add_argument("--out", type=Path, default=None, help="JSON file")
+    parser.add_argument("--profile", default="full", help="the chapter's profile (tests: smoke)")
+    args = parser.parse_args(argv)
+    if args.rounds < 2 or args.round_images < 256:
+        parser.error("--rounds must be at least 2 and --round-images at least 256")
+    if args.profile not in ("full", "smoke"):
+        parser.error(f"--profile {args.profile!r}: use 'full' or 'smoke'")
+    os.environ["GAN_BOOK_PROFILE"] = args.profile
+    module = types.ModuleType("chapter_11")  # a real module, as dataclasses need
+    sys.modules[module.__name__] = module
+    namespace = module.__dict__
+    cells = measuring_cells()
+    for i, cell in enumerate(cells):
+        exec(compile(cell, f"{CHAPTER.name}, cell {i}", "exec"), namespace)  # noqa: S102
+        if "ROUNDS = " in cell:  # the settings cell: this run's own rounds
+            namespace["ROUNDS"], namespace["ROUND_IMAGES"] = args.rounds, args.round_images
+    result = {
+        "device": namespace["describe_device"](namespace["device"]),
+        "rounds": args.rounds,
+        "round_images": args.round_images,
+        "rows": namespace["table"],
+        "rounds_images_per_s": {k: [round(r, 1) for r in v] for k, v in namespace["rates"].items()},
+        "skipped": namespace["skipped"],
+        "warm_up_s": {k: round(v, 1) for k, v in namespace["compile_s"].items()},
+        "versions": namespace["settings"].library_versions(),
+        "torch_threads": namespace["torch"].get_num_threads(),
+        "when_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    out = args.out or RESULTS / (
+        "fast_" + re.sub(r"[^A-Za-z0-9]+", "_", result["device"]).strip("_")[:60] + ".json"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"-> {out}")
+    return result
+
+
+if __name__ == "__main__":
+    main()
