@@ -4,14 +4,16 @@ Not a test: a measurement. The rows (the source article's loop, chapter 6's loop
 batch, mixed precision, channels-last, ``torch.compile``, CUDA graphs, all together) and the way
 they are timed (a warm-up that includes compilation, rounds in which every row runs once in turn,
 the median of the rounds and their range, speed-ups as medians of per-round ratios) are the
-chapter's own: this script runs the chapter's code cells from ``chapters/11_fast_pytorch.md`` up
+chapter's own: this script runs the chapter's code cells from ``chapters/11_fast_pytorch.md``
+(or ``11_fast_tensorflow.md`` with ``--framework tensorflow``, whose rows are TensorFlow's) up
 to its table, in the full profile, so the benchmark and the chapter cannot drift apart. The
 quality runs and the distributed part of the chapter are not run. It writes
-``bench/results/fast_<device>.json`` with the device name and library versions, and prints one
-line per row.
+``bench/results/fast_<framework>_<device>.json`` with the device name and library versions,
+and prints one line per row.
 
     python bench/fast_training.py                   # the best device here, 5 rounds
     python bench/fast_training.py --rounds 7 --round-images 25600
+    python bench/fast_training.py --framework tensorflow
 
 Run it on an otherwise idle machine; the data folder is ``GAN_BOOK_DATA`` (see
 ``companion.settings``).
@@ -29,13 +31,16 @@ import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTER = ROOT / "chapters" / "11_fast_pytorch.md"
+CHAPTERS = {
+    "pytorch": ROOT / "chapters" / "11_fast_pytorch.md",
+    "tensorflow": ROOT / "chapters" / "11_fast_tensorflow.md",
+}
 RESULTS = ROOT / "bench" / "results"
 #: the chapter's section after the speed table; its cells are not run here
 STOP_AT = "## Faster, and still as good?"
 
 
-def measuring_cells(chapter: Path = CHAPTER) -> list[str]:
+def measuring_cells(chapter: Path = CHAPTERS["pytorch"]) -> list[str]:
     """The chapter's code cells before :data:`STOP_AT`, without the Colab install cell."""
     text = chapter.read_text(encoding="utf-8")
     if STOP_AT not in text:
@@ -50,6 +55,7 @@ def measuring_cells(chapter: Path = CHAPTER) -> list[str]:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--framework", choices=sorted(CHAPTERS), default="pytorch")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per row")
     parser.add_argument("--round-images", type=int, default=12_800, help="images per round")
     parser.add_argument("--out", type=Path, default=None, help="JSON file")
@@ -63,25 +69,33 @@ def main(argv: list[str] | None = None) -> dict:
     module = types.ModuleType("chapter_11")  # a real module, as dataclasses need
     sys.modules[module.__name__] = module
     namespace = module.__dict__
-    cells = measuring_cells()
+    chapter = CHAPTERS[args.framework]
+    cells = measuring_cells(chapter)
     for i, cell in enumerate(cells):
-        exec(compile(cell, f"{CHAPTER.name}, cell {i}", "exec"), namespace)  # noqa: S102
+        exec(compile(cell, f"{chapter.name}, cell {i}", "exec"), namespace)  # noqa: S102
         if "ROUNDS = " in cell:  # the settings cell: this run's own rounds
             namespace["ROUNDS"], namespace["ROUND_IMAGES"] = args.rounds, args.round_images
+    torch = namespace.get("torch")
     result = {
+        "framework": args.framework,
         "device": namespace["describe_device"](namespace["device"]),
         "rounds": args.rounds,
         "round_images": args.round_images,
         "rows": namespace["table"],
         "rounds_images_per_s": {k: [round(r, 1) for r in v] for k, v in namespace["rates"].items()},
-        "skipped": namespace["skipped"],
-        "warm_up_s": {k: round(v, 1) for k, v in namespace["compile_s"].items()},
+        "skipped": namespace.get("skipped", {}),
+        "warm_up_s": {
+            k: round(v, 1)
+            for k, v in namespace.get("compile_s", namespace.get("warm_up_s")).items()
+        },
         "versions": namespace["settings"].library_versions(),
-        "torch_threads": namespace["torch"].get_num_threads(),
+        "torch_threads": torch.get_num_threads() if torch else None,
         "when_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     out = args.out or RESULTS / (
-        "fast_" + re.sub(r"[^A-Za-z0-9]+", "_", result["device"]).strip("_")[:60] + ".json"
+        f"fast_{args.framework}_"
+        + re.sub(r"[^A-Za-z0-9]+", "_", result["device"]).strip("_")[:60]
+        + ".json"
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")

@@ -20,13 +20,16 @@ def _bench():
     return module
 
 
-def test_the_benchmark_takes_the_chapters_cells_up_to_its_table():
-    cells = _bench().measuring_cells()
+@pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
+def test_the_benchmark_takes_the_chapters_cells_up_to_its_table(framework):
+    bench = _bench()
+    cells = bench.measuring_cells(bench.CHAPTERS[framework])
     joined = "\n".join(cells)
     assert "google.colab" not in joined
     assert "ROUNDS = settings.choose(" in cells[1]  # the settings cell, where the rounds are set
     assert "rates[name].append" in joined and "table[name] = " in joined
     assert "judge(" not in joined and "%%writefile" not in joined  # quality and DDP left out
+    assert "MirroredStrategy(" not in joined
 
 
 def test_a_chapter_without_the_section_is_refused(tmp_path):
