@@ -25,7 +25,7 @@ TensorFlow), so every column of the result comes from a stored run. Results go t
 (``peer_mlp_article.json``, ``peer_dcgan_tutorial.json``) with one summary line printed::
 
     python bench/peers.py mlp                   # 2.56 M images, about 20 min on 2 CPU cores
-    python bench/peers.py dcgan --images 1280000  # half of chapter 6's budget, about 45 min
+    python bench/peers.py dcgan                 # 2.56 M images, about 70 min on 2 CPU cores
     python bench/peers.py mlp --images 64000    # a quick try
     python bench/peers.py dcgan --rejudge       # compare the stored peer with chapter 6 again
 """
