@@ -9,24 +9,24 @@ notebooks, so a rerun that changes the results fails here until the note is brou
 
 from __future__ import annotations
 
-import json
+import importlib.util
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = ("pytorch", "tensorflow")
-
-
-def _outputs(framework: str) -> str:
-    nb = json.loads((ROOT / f"chapters/05_mlp_mnist_{framework}.ipynb").read_text())
-    return "\n".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+# the results page's reader of stored outputs (book/_ext is not a package)
+_spec = importlib.util.spec_from_file_location("book_results", ROOT / "book/_ext/results.py")
+results = sys.modules.setdefault("book_results", importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(results)
 
 
 def _stored(framework: str) -> dict:
     """The numbers the stored full run printed."""
-    text = _outputs(framework)
+    text = "\n".join(results.stored_lines(ROOT / f"chapters/05_mlp_mnist_{framework}.ipynb"))
     assert "profile=full" in text, f"chapter 5 ({framework}) has no stored full run"
     q = re.search(
         r"ratio ([\d.]+) \(splits: ([\d.]+)-([\d.]+)\); class entropy ([\d.]+), "
