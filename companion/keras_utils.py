@@ -44,8 +44,9 @@ with _native_stderr_silenced():
     import tensorflow as tf  # noqa: E402
 
 from companion import settings  # noqa: E402
+from companion.device_plan import DevicePlan, plan_for  # noqa: E402
 
-__all__ = ["pick_device", "describe_device", "seed"]
+__all__ = ["pick_device", "describe_device", "device_plan", "seed"]
 
 
 def pick_device(prefer: str | None = None) -> str:
@@ -58,10 +59,54 @@ def pick_device(prefer: str | None = None) -> str:
 
     Args:
         prefer: force a device (``"/CPU:0"``, ``"/GPU:1"``) instead.
+
+    Raises:
+        ValueError: when ``prefer`` names a device this machine lacks (``"/GPU:0"`` without a
+            GPU that TensorFlow can see) or is not a device name.
     """
     if prefer is not None:
-        return prefer
+        return _checked(prefer)
     return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
+
+
+def _checked(prefer: str) -> str:
+    """``prefer`` when this machine has that device; a clear ``ValueError`` when not."""
+    kind, _, index = str(prefer).strip("/").upper().partition(":")
+    if kind not in ("CPU", "GPU") or not index.isdigit():
+        raise ValueError(
+            f"pick_device({prefer!r}): not a device name; use '/CPU:0', '/GPU:0', '/GPU:1' ..., "
+            f"or pick_device() for the best device here"
+        )
+    found = len(tf.config.list_physical_devices(kind))
+    if int(index) >= found:
+        where = "Colab: Runtime > Change runtime type > T4 GPU" if kind == "GPU" else ""
+        raise ValueError(
+            f"pick_device({prefer!r}): TensorFlow sees {found} {kind} device(s) here. Use "
+            f"pick_device() for the best device here" + (f"; on {where} first." if where else ".")
+        )
+    return f"/{kind}:{index}"
+
+
+def device_plan(device: str | None = None, precision: str | None = None) -> DevicePlan:
+    """What a training run uses on ``device``: its precision and Keras policy, and why.
+
+    Reads a GPU's compute capability from TensorFlow and applies
+    :func:`companion.device_plan.plan_for`; ``GAN_BOOK_PRECISION`` (or ``precision``) forces a
+    precision, for example ``"float16"`` to run a T4's recipe (``mixed_float16`` with a
+    ``LossScaleOptimizer``) on a CPU. The twin of :func:`companion.torch_utils.device_plan`.
+
+    Raises:
+        ValueError: for an unknown precision name.
+    """
+    device = device or pick_device()
+    if "GPU" not in device.upper():
+        return plan_for("cpu", precision=precision)
+    index = int(device.rsplit(":", 1)[-1])
+    details = tf.config.experimental.get_device_details(
+        tf.config.list_physical_devices("GPU")[index]
+    )
+    capability = tuple(details.get("compute_capability", (0, 0)))
+    return plan_for("cuda", capability, precision=precision)
 
 
 def describe_device(device: str | None = None) -> str:
