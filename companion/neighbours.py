@@ -35,6 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from companion import _checks
+
 __all__ = [
     "PrecisionRecall",
     "pairwise_distances",
@@ -48,23 +50,40 @@ _BLOCK = 1024  # rows of the first set per block of the distance matrix
 
 
 def _as_rows(x: np.ndarray, name: str) -> np.ndarray:
-    """``x`` as a float64 ``(N, F)`` array with N >= 1; a clear ValueError otherwise."""
-    a = np.asarray(x, dtype=np.float64)
-    if a.ndim != 2 or len(a) == 0:
+    """``x`` as a finite float64 ``(N, F)`` array with N, F >= 1; a clear ValueError otherwise."""
+    return _checks.feature_rows(x, name)
+
+
+def _check_k(k: object, sets: dict[str, np.ndarray]) -> int:
+    """``k`` as an int in ``1..N-1`` for the smallest of ``sets`` (name -> rows); a ValueError
+    that names ``k``, the value and the set that is too small otherwise."""
+    name, rows = min(((n, len(x)) for n, x in sets.items()), key=lambda item: item[1])
+    if rows < 2:
         raise ValueError(
-            f"{name} must be a non-empty 2-D array (N, F) of feature vectors, one row per image; "
-            f"got shape {a.shape}. Flatten images first, e.g. images.reshape(len(images), -1)."
+            f"`{name}` has {rows} row; nearest-neighbour measures need at least k + 1 rows per "
+            f"set (4 for k = 3). Pass more samples."
         )
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} holds NaN or infinite values; check the generator's output.")
-    return a
+    if len(sets) > 1:
+        context = f" (the smaller set, `{name}`, has {rows} rows: each needs k other rows)"
+    else:
+        context = f" (`{name}` has {rows} rows: each needs k other rows)"
+    return _checks.integer(
+        k,
+        "k",
+        1,
+        rows - 1,
+        context=context,
+        fix="Use a smaller k (3 and 5 are usual), or more samples.",
+        example=3,
+    )
 
 
-def _check_same_width(a: np.ndarray, b: np.ndarray) -> None:
+def _check_same_width(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> None:
     if a.shape[1] != b.shape[1]:
         raise ValueError(
-            f"both sets need the same number of features per row; got {a.shape[1]} and "
-            f"{b.shape[1]}."
+            f"{names[0]} and {names[1]} need the same number of features per row; got "
+            f"{a.shape[1]} and {b.shape[1]}. Compute both with the same feature extractor "
+            f"(e.g. companion.quality.features with the same dataset)."
         )
 
 
@@ -75,7 +94,7 @@ def pairwise_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ``scipy.spatial.distance.cdist`` for 784 pixels per row on a 2-core CPU (the tests check
     the two agree)."""
     a, b = _as_rows(a, "a"), _as_rows(b, "b")
-    _check_same_width(a, b)
+    _check_same_width(a, b, ("a", "b"))
     sq = (a**2).sum(1)[:, None] + (b**2).sum(1)[None, :] - 2.0 * a @ b.T
     return np.sqrt(np.clip(sq, 0.0, None))
 
@@ -91,8 +110,7 @@ def kth_neighbour_distance(x: np.ndarray, k: int = 3) -> np.ndarray:
     This is the radius of the ball around each sample that :func:`precision_recall` uses.
     """
     x = _as_rows(x, "x")
-    if not 1 <= k < len(x):
-        raise ValueError(f"k must be in 1..{len(x) - 1} for {len(x)} rows; got k = {k}.")
+    k = _check_k(k, {"x": x})
     radii = np.empty(len(x))
     for start, block in _blocks(x):
         d = pairwise_distances(block, x)
@@ -108,7 +126,7 @@ def nearest(queries: np.ndarray, pool: np.ndarray) -> tuple[np.ndarray, np.ndarr
         ``(index, distance)``: ``int64`` ``(N,)`` indices into ``pool`` and ``(N,)`` distances.
     """
     q, p = _as_rows(queries, "queries"), _as_rows(pool, "pool")
-    _check_same_width(q, p)
+    _check_same_width(q, p, ("queries", "pool"))
     index = np.empty(len(q), dtype=np.int64)
     distance = np.empty(len(q))
     for start, block in _blocks(q):
@@ -168,11 +186,26 @@ def precision_recall(real: np.ndarray, fake: np.ndarray, k: int = 3) -> Precisio
             Naeem et al. use 5). Both sets need more than ``k`` rows.
 
     Returns:
-        A :class:`PrecisionRecall`. Identical sets give precision = recall = coverage = 1; sets
-        farther apart than any radius give 0 for all four.
+        A :class:`PrecisionRecall`. Identical sets give precision = recall = coverage = 1 and
+        density ``(k + 1) / k`` (see ties below); sets farther apart than any radius give 0 for
+        all four.
+
+    Raises:
+        ValueError: a set is not a finite real ``(N, F)`` array, the two differ in ``F``, or
+            ``k`` is not an int in ``1..N-1`` for the smaller set.
+
+    Ties: a sample *exactly* at a ball's radius counts as inside (``distance <= radius``), as in
+    Kynkaanniemi et al.'s reference code; Naeem et al.'s reference for density and coverage
+    counts strictly (``<``). The two agree unless a sample lies exactly on a radius, which in
+    practice takes exact duplicates (a generator that copies its training images, or sets that
+    share images). ``<=`` is kept for all four measures so that an exact copy of a real sample
+    always lies in that sample's ball, even when ``k + 1`` identical samples make the radius 0.
+    The price: for two identical sets each sample also lies on its ``k``-th neighbour's ball,
+    so density is ``(k + 1) / k`` instead of 1 (with ``<`` it would be 1).
     """
     real, fake = _as_rows(real, "real"), _as_rows(fake, "fake")
-    _check_same_width(real, fake)
+    _check_same_width(real, fake, ("real", "fake"))
+    k = _check_k(k, {"real": real, "fake": fake})
     r_real = kth_neighbour_distance(real, k)
     r_fake = kth_neighbour_distance(fake, k)
     in_real = _inside_counts(fake, real, r_real)  # real balls holding each generated sample
@@ -204,20 +237,42 @@ def closer_than_real_share(
 
     Args:
         generated_distance: ``(N,)`` distance of each generated image to its nearest training
-            image (:func:`nearest`).
+            image (:func:`nearest`), finite and >= 0.
         test_distance: ``(M,)`` the same for real test images, in the same space.
-        quantile: in (0, 1).
+        quantile: a number strictly between 0 and 1.
 
     Returns:
         The share in [0, 1].
+
+    Raises:
+        ValueError: either set of distances is empty, not 1-D, or holds a NaN, an infinite or a
+            negative value (a distance is none of these; a NaN would silently count as "not
+            closer" and make a memorising generator look innocent), or ``quantile`` is not a
+            number strictly between 0 and 1.
     """
-    gen = np.asarray(generated_distance, dtype=np.float64)
-    test = np.asarray(test_distance, dtype=np.float64)
-    if gen.ndim != 1 or test.ndim != 1 or len(gen) == 0 or len(test) == 0:
-        raise ValueError(
-            f"closer_than_real_share needs two non-empty 1-D arrays of distances; got shapes "
-            f"{gen.shape} and {test.shape}."
-        )
-    if not 0.0 < quantile < 1.0:
-        raise ValueError(f"quantile must lie strictly between 0 and 1; got {quantile}.")
+    gen = _distances(generated_distance, "generated_distance")
+    test = _distances(test_distance, "test_distance")
+    quantile = _checks.fraction(
+        quantile, "quantile", fix="Pass a float such as 0.05 (the 5 % closest real images)."
+    )
     return float((gen < np.quantile(test, quantile)).mean())
+
+
+def _distances(x: object, name: str) -> np.ndarray:
+    """``x`` as a non-empty 1-D float64 array of finite distances >= 0; a ValueError otherwise."""
+    d = _checks.numbers(x, name, "distances to the nearest training image")
+    if d.ndim != 1 or len(d) == 0:
+        raise ValueError(
+            f"closer_than_real_share needs two non-empty 1-D arrays of distances; {name} has "
+            f"shape {d.shape}. Pass the distances that neighbours.nearest returns."
+        )
+    fix = "Distances come from neighbours.nearest; check the features they were computed from."
+    _checks.finite(d, name, fix)
+    negative = d < 0
+    if negative.any():
+        raise ValueError(
+            f"{name} holds {int(negative.sum())} negative value(s), the first "
+            f"{_checks.shown(d[negative][0])} at {_checks.position(negative)}: a distance is "
+            f"never negative. {fix}"
+        )
+    return d

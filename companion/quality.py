@@ -46,6 +46,8 @@ from pathlib import Path
 
 import numpy as np
 
+from companion import _checks
+
 __all__ = [
     "DATASETS",
     "held_out_indices",
@@ -153,7 +155,7 @@ def reference_images(dataset: str, max_images: int | None = None) -> np.ndarray:
     from companion import data
 
     images, _ = data.load(_check_dataset(dataset), "test")
-    return images[held_out_indices(dataset)][:max_images]
+    return images[held_out_indices(dataset)][: _checks.limit(max_images, "max_images")]
 
 
 def reference_labels(dataset: str, max_images: int | None = None) -> np.ndarray:
@@ -165,7 +167,7 @@ def reference_labels(dataset: str, max_images: int | None = None) -> np.ndarray:
     from companion import data
 
     _, labels = data.load(_check_dataset(dataset), "test")
-    return labels[held_out_indices(dataset)][:max_images]
+    return labels[held_out_indices(dataset)][: _checks.limit(max_images, "max_images")]
 
 
 def classifier_accuracy() -> dict[str, dict]:
@@ -242,6 +244,14 @@ def _forward(x: np.ndarray, wt: dict[str, np.ndarray]) -> tuple[np.ndarray, np.n
 
 def _run(images: np.ndarray, dataset: str, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
     wt = classifier_weights(_check_dataset(dataset))
+    batch_size = _checks.integer(
+        batch_size,
+        "batch_size",
+        1,
+        context=" (images per NumPy batch)",
+        fix="Pass e.g. batch_size=500 (about 50 MB).",
+        example=500,
+    )
     x = _as_unit_range(images)
     parts = [_forward(x[i : i + batch_size], wt) for i in range(0, len(x), batch_size)]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
@@ -293,6 +303,22 @@ def _sqrtm_psd(m: np.ndarray) -> np.ndarray:
     return (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T
 
 
+def _feature_pair(
+    feats_a: np.ndarray, feats_b: np.ndarray, caller: str, min_rows: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both sets as finite float64 ``(N, F)`` arrays of at least ``min_rows`` rows and the same
+    ``F``; a ValueError that names ``caller`` and the argument otherwise."""
+    a = _checks.feature_rows(feats_a, f"{caller}: feats_a", min_rows)
+    b = _checks.feature_rows(feats_b, f"{caller}: feats_b", min_rows)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(
+            f"{caller} needs feats_a and feats_b with the same number of features per row; got "
+            f"shapes {a.shape} and {b.shape}. Compute both with the same classifier (features "
+            f"with the same dataset)."
+        )
+    return a, b
+
+
 def frechet_distance(feats_a: np.ndarray, feats_b: np.ndarray) -> float:
     """Frechet distance between Gaussians fitted to two sets of feature vectors.
 
@@ -306,18 +332,12 @@ def frechet_distance(feats_a: np.ndarray, feats_b: np.ndarray) -> float:
 
     Returns:
         The distance (>= 0, in squared feature units).
+
+    Raises:
+        ValueError: a set is not a finite real ``(N, F)`` array with ``N >= 2`` and ``F >= 1``
+            (bools and complex numbers are refused, not cast), or the two differ in ``F``.
     """
-    a = np.asarray(feats_a, dtype=np.float64)
-    b = np.asarray(feats_b, dtype=np.float64)
-    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
-        raise ValueError(
-            f"frechet_distance needs two 2-D feature arrays (N, F) with the same F; got shapes "
-            f"{a.shape} and {b.shape}."
-        )
-    if len(a) < 2 or len(b) < 2:
-        raise ValueError(
-            f"frechet_distance needs at least 2 rows in each set; got {len(a)} and {len(b)}."
-        )
+    a, b = _feature_pair(feats_a, feats_b, "frechet_distance", 2)
     mu_a, mu_b = a.mean(0), b.mean(0)
     s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
     root_a = _sqrtm_psd(s_a)
@@ -327,16 +347,21 @@ def frechet_distance(feats_a: np.ndarray, feats_b: np.ndarray) -> float:
 
 
 def class_histogram(labels: np.ndarray) -> np.ndarray:
-    """How often each of the 10 classes occurs in ``labels`` (ints 0..9): ``int64`` ``(10,)``."""
+    """How often each of the 10 classes occurs in ``labels`` (ints 0..9): ``int64`` ``(10,)``.
+
+    An empty list counts as no labels (all counts 0). Raises ValueError for anything but a 1-D
+    batch of integers in 0..9, naming the shape, dtype and values.
+    """
     y = np.asarray(labels)
-    if (
-        y.ndim != 1
-        or not np.issubdtype(y.dtype, np.integer)
-        or (len(y) and (y.min() < 0 or y.max() >= N_CLASSES))
-    ):
+    if y.ndim == 1 and y.size == 0:
+        y = y.astype(np.int64)  # an empty list has no dtype to judge
+    integers = y.dtype != bool and np.issubdtype(y.dtype, np.integer)
+    if y.ndim != 1 or not integers or (len(y) and (y.min() < 0 or y.max() >= N_CLASSES)):
+        values = f", values {y.min()}..{y.max()}" if y.ndim == 1 and integers else ""
         raise ValueError(
-            f"labels must be a 1-D array of integers in 0..{N_CLASSES - 1}; "
-            f"got shape {y.shape}, dtype {y.dtype}."
+            f"labels must be a 1-D array of integers in 0..{N_CLASSES - 1}; got shape {y.shape}, "
+            f"dtype {y.dtype}{values}. Pass predicted class indices, e.g. "
+            f"quality.predict(images, dataset)."
         )
     return np.bincount(y, minlength=N_CLASSES).astype(np.int64)
 
@@ -410,7 +435,12 @@ def real_baseline(
     Returns:
         ``(mean, standard deviation)`` of the baseline over the splits.
     """
-    n = len(real) // 2 if n is None else n
+    n = (
+        len(real) // 2
+        if n is None
+        else _checks.integer(n, "n", 2, context=" (images per set)", example=500)
+    )
+    splits = _checks.integer(splits, "splits", 1, context=" (random splits)", example=5)
     if n < 2 or 2 * n > len(real):
         raise ValueError(
             f"real_baseline needs 2 * n <= {len(real)} real images and n >= 2; got n = {n}."
@@ -447,15 +477,33 @@ def fd_by_size(
 
     Returns:
         ``(len(sizes), splits)`` distances.
+
+    Raises:
+        ValueError: a set is not a finite real ``(N, F)`` array, the two differ in ``F``,
+            ``sizes`` is empty or holds a value that is not an int in ``2..room``, or ``splits``
+            is not an int >= 1.
     """
-    a = np.asarray(feats_a, dtype=np.float64)
-    b = None if feats_b is None else np.asarray(feats_b, dtype=np.float64)
+    if feats_b is None:
+        a, b = _checks.feature_rows(feats_a, "fd_by_size: feats_a", 4), None
+    else:
+        a, b = _feature_pair(feats_a, feats_b, "fd_by_size", 2)
     room = len(a) // 2 if b is None else min(len(a), len(b))
-    bad = [n for n in sizes if not 2 <= n <= room]
-    if bad or splits < 1:
+    splits = _checks.integer(splits, "splits", 1, context=" (random draws per size)", example=5)
+    if isinstance(sizes, (str, bytes)) or not np.iterable(sizes) or len(sizes) == 0:
         raise ValueError(
-            f"fd_by_size needs sizes in 2..{room} for these sets and splits >= 1; got sizes "
-            f"{list(sizes)} and splits = {splits}."
+            f"fd_by_size needs a non-empty list of sample sizes; got {sizes!r}. Pass e.g. "
+            f"sizes=[250, 500, 1000]."
+        )
+    limit = "half the rows of feats_a" if b is None else "the rows of the smaller set"
+    for i, n in enumerate(sizes):
+        _checks.integer(
+            n,
+            f"sizes[{i}]",
+            2,
+            room,
+            context=f" (at most {limit})",
+            fix=f"Got sizes {list(sizes)}: drop the sizes outside 2..{room}, or pass more rows.",
+            example=room,
         )
     rng = np.random.default_rng(seed)
     out = np.empty((len(sizes), splits))
@@ -476,12 +524,35 @@ def extrapolate_fd(sizes: list[int] | tuple[int, ...], fds: np.ndarray) -> tuple
     distance an infinite sample would measure, free of the ``n``-dependent bias, so generators
     evaluated with different numbers of images can be compared.
 
+    ``FD_inf`` is an *estimate*, the intercept of a fitted line, not a distance, so it can fall
+    below zero: when the true distance is close to 0 (real against real), the scatter of the
+    measured points tilts the line either way, and chapter 9's real-vs-real row extrapolates to
+    about -0.1. A negative ``FD_inf`` means "no distance left that these sizes can resolve",
+    never a distance smaller than zero; it is returned as fitted, not clipped at 0, so that
+    several estimates can be averaged without a bias upwards. Compare it with the spread of the
+    estimate (refit on other draws) before reading anything into it.
+
     Args:
-        sizes: at least two different sample sizes.
-        fds: ``(len(sizes),)`` distances, or ``(len(sizes), splits)`` (the mean per row is fitted).
+        sizes: at least two different sample sizes, each a positive finite number.
+        fds: ``(len(sizes),)`` distances, or ``(len(sizes), splits)`` (the mean per row is fitted),
+            all finite.
+
+    Returns:
+        ``(FD_inf, c)``; ``FD_inf`` may be negative (see above).
+
+    Raises:
+        ValueError: sizes that are not positive finite numbers, distances that are not finite
+            numbers, a shape mismatch, or fewer than two different sizes.
     """
-    n = np.asarray(sizes, dtype=np.float64)
-    y = np.asarray(fds, dtype=np.float64)
+    n = _checks.numbers(sizes, "sizes", "sample sizes")
+    fix = "Pass the sizes given to fd_by_size and the distances it returned."
+    _checks.finite(n, "sizes", fix)
+    if (n <= 0).any():
+        raise ValueError(
+            f"extrapolate_fd needs positive sample sizes (it fits against 1 / n); sizes holds "
+            f"{_checks.shown(n[n <= 0][0])} at {_checks.position(n <= 0)}. {fix}"
+        )
+    y = _checks.finite(_checks.numbers(fds, "fds", "Frechet distances"), "fds", fix)
     y = y.mean(axis=1) if y.ndim == 2 else y
     if y.shape != n.shape or len(np.unique(n)) < 2:
         raise ValueError(
@@ -565,6 +636,7 @@ def evaluate(
         seed: chooses the splits.
     """
     _check_dataset(dataset)
+    splits = _checks.integer(splits, "splits", 1, context=" (random splits)", example=5)
     n = min(len(generated), len(reference) // 2)
     if n < 2:
         raise ValueError(

@@ -325,3 +325,52 @@ def test_evaluate_remembers_reference_features_but_not_across_references(monkeyp
     assert calls == [40, 40] and other.baseline != first.baseline
     quality.evaluate(fakes, ref_a, "fashion-mnist")
     assert calls == [40, 40, 40] and len(quality._REFERENCE_CACHE) == 2, "at most two kept"
+
+
+# --- issue 32: bad arguments are named, and no measure returns a silent wrong number ------------
+
+
+@pytest.mark.parametrize(
+    "a, message",
+    [
+        (np.full((10, 3), np.nan), r"feats_a holds 30 NaN or infinite value\(s\), the first nan"),
+        (np.zeros((10, 0)), r"feats_a must be a 2-D array .* got shape \(10, 0\)"),
+        (np.ones((10, 3)) * 1j, r"feats_a must hold real numbers .* complex128"),
+        (np.ones((10, 3), bool), r"feats_a must hold real numbers .* dtype bool"),
+    ],
+)
+def test_fd_refuses_features_it_would_turn_into_a_wrong_number(a, message):
+    with pytest.raises(ValueError, match=r"^frechet_distance: " + message):
+        quality.frechet_distance(a, np.zeros((10, a.shape[1])))
+
+
+def test_class_histogram_takes_an_empty_list_and_names_bad_values():
+    assert quality.class_histogram([]).tolist() == [0] * 10
+    with pytest.raises(ValueError, match="class_entropy needs at least one label"):
+        quality.class_entropy([])
+    with pytest.raises(ValueError, match=r"dtype int64, values 0\.\.12\. Pass predicted class"):
+        quality.class_histogram(np.array([0, 12]))
+
+
+@pytest.mark.parametrize("max_images", [-1, 0, 2.5, "10"])
+def test_reference_max_images_must_be_a_positive_int(max_images):
+    with pytest.raises(ValueError, match=r"max_images must be an integer of at least 1 or None"):
+        quality.reference_images("mnist", max_images=max_images)
+    with pytest.raises(ValueError, match=r"max_images must be an integer of at least 1 or None"):
+        quality.reference_labels("mnist", max_images=max_images)
+
+
+@pytest.mark.parametrize("batch_size", [0, 2.5, None])
+def test_features_batch_size_is_named(batch_size):
+    with pytest.raises(ValueError, match=r"batch_size must be an integer of at least 1"):
+        quality.features(_images(2), "mnist", batch_size=batch_size)
+
+
+@pytest.mark.parametrize("splits", [2.5, True, 0])
+def test_evaluate_and_baseline_name_bad_splits(splits):
+    with pytest.raises(ValueError, match=r"splits must be an integer of at least 1"):
+        quality.evaluate(_images(4), _images(10), "mnist", splits=splits)
+    with pytest.raises(ValueError, match=r"splits must be an integer of at least 1"):
+        quality.real_baseline(_images(10), "mnist", splits=splits)
+    with pytest.raises(ValueError, match=r"n must be an integer of at least 2 .*; got 2\.5"):
+        quality.real_baseline(_images(10), "mnist", n=2.5)
