@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from companion import _checks
 from companion.encoding import one_hot
 
 __all__ = [
@@ -35,41 +36,98 @@ __all__ = [
 ]
 
 
-def check_labels(labels: ArrayLike, n_classes: int, batch: int | None = None) -> np.ndarray:
+def _n_classes(n_classes: object) -> int:
+    """``n_classes`` as an int >= 1; a ValueError that names it otherwise."""
+    return _checks.integer(
+        n_classes,
+        "n_classes",
+        1,
+        context=" (how many classes the generator knows)",
+        fix="Pass the number of classes, e.g. n_classes=10 for MNIST or Fashion-MNIST.",
+        example=10,
+    )
+
+
+def _outside(value: int, count: int, total: int, n_classes: int, where: str) -> ValueError:
+    return ValueError(
+        f"Class label {value!r}{where} is outside 0..{n_classes - 1} ({count} of {total} labels "
+        f"out of range): this generator knows {n_classes} classes."
+    )
+
+
+def check_labels(
+    labels: ArrayLike, n_classes: int, batch: int | None = None, *, name: str | None = None
+) -> np.ndarray:
     """Check a batch of class labels and return them as ``int64`` ``(B,)``.
 
     Args:
         labels: whole numbers in ``0..n_classes-1``, one per noise vector, as a list or a 1-D
-            integer array (``uint8`` labels from :func:`companion.data.load` are fine).
-        n_classes: how many classes the generator knows.
+            integer array (``uint8`` labels from :func:`companion.data.load` are fine). An empty
+            list is an empty batch.
+        n_classes: how many classes the generator knows, an int >= 1.
         batch: the length of the noise batch the labels go with; ``None`` skips that check.
+        name: the argument the labels came in as (``"requested"``), named in the messages.
 
     Raises:
-        ValueError: the labels are not a 1-D batch, are floats or bools (``3.0`` too: a float
-            label is usually a one-hot vector or a probability passed by mistake), lie outside
-            ``0..n_classes-1``, or there are not ``batch`` of them. The message names the first
-            offending value and says what to do.
+        ValueError: ``n_classes`` or ``batch`` is not a whole number in range; the labels are
+            not a 1-D batch, are floats or bools (``3.0`` too: a float label is usually a one-hot
+            vector or a probability passed by mistake), are NaN or infinite, are not numbers at
+            all (``None``), lie outside ``0..n_classes-1``, or there are not ``batch`` of them.
+            The message names the first offending value and says what to do.
     """
-    arr = np.asarray(labels)
+    n_classes = _n_classes(n_classes)
+    if batch is not None:
+        batch = _checks.integer(batch, "batch", 0, context=" (the noise batch's length)")
+    where = f" in `{name}`" if name else ""
+    what = f"Class labels{where}"
+    shape_fix = "For one-hot rows use decode_one_hot first; for a single label write [label]."
+    try:
+        arr = np.asarray(labels)
+    except ValueError:  # a ragged list such as [1, [2, 3]]
+        raise ValueError(
+            f"{what} must be a 1-D batch of whole numbers, one per noise vector; got a ragged "
+            f"sequence {labels!r:.80}. {shape_fix}"
+        ) from None
     if arr.ndim != 1:
         raise ValueError(
-            f"Class labels must be a 1-D batch of whole numbers, one per noise vector; got an "
-            f"array of shape {arr.shape}. For one-hot rows use decode_one_hot first; for a "
-            f"single label write [label]."
+            f"{what} must be a 1-D batch of whole numbers, one per noise vector; got an "
+            f"array of shape {arr.shape}. {shape_fix}"
         )
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        example = arr.flat[0].item() if arr.size else "(empty)"
+    fix = (
+        "Pass integer labels, e.g. np.array([...], dtype=int); to mix two classes use label_walk "
+        "instead of a fractional label."
+    )
+    if arr.size == 0:
+        arr = np.zeros(0, dtype=np.int64)  # an empty list has no dtype to judge
+    elif arr.dtype == object:  # None among the labels, or an int too large for int64
+        values = arr.tolist()
+        for i, value in enumerate(values):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                raise ValueError(
+                    f"{what} must be integers 0..{n_classes - 1}; got {_checks.shown(value)} "
+                    f"(a {type(value).__name__}) at position {i}. {fix}"
+                )
+        outside = [int(v) for v in values if not 0 <= v < n_classes]
+        if outside:
+            raise _outside(outside[0], len(outside), len(values), n_classes, where)
+        arr = np.array(values, dtype=np.int64)
+    elif arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        bad = ~np.isfinite(arr)
         raise ValueError(
-            f"Class labels must be integers 0..{n_classes - 1}; got dtype {arr.dtype} "
-            f"(first value {example!r}). Pass integer labels, e.g. np.array([...], dtype=int); "
-            f"to mix two classes use label_walk instead of a fractional label."
+            f"{what} must be integers 0..{n_classes - 1}; got {_checks.shown(arr[bad][0])} at "
+            f"{_checks.position(bad)} ({int(bad.sum())} NaN or infinite). A NaN label usually "
+            f"comes from a division by zero or a diverged model upstream: find where it was "
+            f"made. {fix}"
         )
-    outside = (arr < 0) | (arr >= n_classes)
-    if outside.any():
+    elif arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
         raise ValueError(
-            f"Class label {arr[outside][0].item()!r} is outside 0..{n_classes - 1} "
-            f"({int(outside.sum())} of {arr.size} labels out of range): this generator knows "
-            f"{n_classes} classes."
+            f"{what} must be integers 0..{n_classes - 1}; got dtype {arr.dtype} "
+            f"(first value {_checks.shown(arr[0])}). {fix}"
+        )
+    outside_mask = (arr < 0) | (arr >= n_classes)
+    if outside_mask.any():
+        raise _outside(
+            arr[outside_mask][0].item(), int(outside_mask.sum()), arr.size, n_classes, where
         )
     if batch is not None and arr.size != batch:
         raise ValueError(
@@ -87,6 +145,8 @@ def label_vectors(labels: ArrayLike, n_classes: int, batch: int | None = None) -
 def class_grid_labels(n_classes: int, per_class: int) -> np.ndarray:
     """Labels for a grid with one row per class: ``0`` repeated ``per_class`` times, then ``1``,
     ..., as ``int64`` ``(n_classes * per_class,)``."""
+    n_classes = _n_classes(n_classes)
+    per_class = _checks.integer(per_class, "per_class", 1, context=" (images of each class)")
     return np.repeat(np.arange(n_classes, dtype=np.int64), per_class)
 
 
@@ -98,13 +158,36 @@ def label_walk(a: int, b: int, n_classes: int, steps: int) -> np.ndarray:
         ``float32`` ``(steps, n_classes)``; each row sums to 1.
 
     Raises:
-        ValueError: ``a`` or ``b`` outside ``0..n_classes-1``, or fewer than 2 steps.
+        ValueError: ``a`` or ``b`` is not an int in ``0..n_classes-1``, or ``steps`` is not an
+            int >= 2.
     """
-    if steps < 2:
-        raise ValueError(f"label_walk needs at least 2 steps (both ends); got {steps}.")
-    ends = label_vectors([a, b], n_classes)
+    n_classes = _n_classes(n_classes)
+    steps = _checks.integer(
+        steps, "steps", 2, context=" (both ends of the walk)", fix="Pass steps=2 or more, e.g. 9."
+    )
+    ends = [
+        _checks.integer(
+            end,
+            name,
+            0,
+            n_classes - 1,
+            context=f" (a class of the {n_classes} the generator knows)",
+            fix="Pick a class label in that range.",
+            example=0,
+        )
+        for name, end in (("a", a), ("b", b))
+    ]
+    ends = label_vectors(ends, n_classes)
     t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
     return (1 - t) * ends[0] + t * ends[1]
+
+
+def _same_length(need: str, a: tuple[str, int, str], b: tuple[str, int, str], fix: str) -> None:
+    """A ValueError unless two arguments, each ``(name, length, unit)``, are equally long."""
+    if a[1] != b[1]:
+        raise ValueError(
+            f"{need}; got {a[1]} {a[2]}in `{a[0]}` and {b[1]} {b[2]}in `{b[0]}`. {fix}"
+        )
 
 
 def conditional_accuracy(
@@ -121,11 +204,27 @@ def conditional_accuracy(
         ``(overall, per_class)``: the share of all images whose predicted label is the requested
         one, and ``float64`` ``(n_classes,)`` with that share among the images requested for each
         class (``nan`` for a class that was never requested).
+
+    Raises:
+        ValueError: bad labels (see :func:`check_labels`), ``predicted`` and ``requested`` of
+            different lengths, or no images at all.
     """
-    pred = check_labels(predicted, n_classes)
-    req = check_labels(requested, n_classes, batch=len(pred))
+    n_classes = _n_classes(n_classes)
+    pred = check_labels(predicted, n_classes, name="predicted")
+    req = check_labels(requested, n_classes, name="requested")
+    _same_length(
+        "conditional_accuracy needs one requested label per predicted label",
+        ("predicted", len(pred), ""),
+        ("requested", len(req), ""),
+        "Pass the classifier's labels and the labels the same images were generated for, in the "
+        "same order.",
+    )
     if req.size == 0:
-        raise ValueError("conditional_accuracy needs at least one image; got none.")
+        raise ValueError(
+            "conditional_accuracy needs at least one image; got none (`predicted` and "
+            "`requested` are empty). Generate some images first, e.g. for "
+            "class_grid_labels(n_classes, 10)."
+        )
     hits = pred == req
     counts = np.bincount(req, minlength=n_classes)
     right = np.bincount(req, weights=hits, minlength=n_classes)
@@ -158,12 +257,44 @@ def evaluate_per_class(
         ``min(generated of k, real of k // 2)`` images with a baseline of the same size.
 
     Raises:
-        ValueError: mismatched lengths, labels out of range, or a class with too few images.
+        ValueError: mismatched lengths, bad labels (see :func:`check_labels`), or a class with
+            fewer than 2 generated or 4 reference images (every such class is named).
     """
     from companion import quality
 
-    req = check_labels(requested, n_classes, batch=len(generated))
-    ref = check_labels(reference_labels, n_classes, batch=len(reference))
+    n_classes = _n_classes(n_classes)
+    generated, reference = np.asarray(generated), np.asarray(reference)
+    req = check_labels(requested, n_classes, name="requested")
+    ref = check_labels(reference_labels, n_classes, name="reference_labels")
+    _same_length(
+        "evaluate_per_class needs one requested label per generated image",
+        ("generated", len(generated), "images "),
+        ("requested", len(req), "labels "),
+        "Pass the labels the images were generated for, in the same order.",
+    )
+    _same_length(
+        "evaluate_per_class needs one label per reference image",
+        ("reference", len(reference), "images "),
+        ("reference_labels", len(ref), "labels "),
+        "Take both with the same max_images: quality.reference_images(dataset, n) and "
+        "quality.reference_labels(dataset, n).",
+    )
+    n_gen = np.bincount(req, minlength=n_classes)
+    n_ref = np.bincount(ref, minlength=n_classes)
+    short = [k for k in range(n_classes) if n_gen[k] < 2 or n_ref[k] < 4]
+    if short:
+        listed = "; ".join(
+            f"class {k}: {n_gen[k]} generated, {n_ref[k]} reference"
+            + (" (missing from reference_labels)" if n_ref[k] == 0 else "")
+            for k in short
+        )
+        raise ValueError(
+            f"evaluate_per_class needs at least 2 generated and 4 reference images of every "
+            f"class 0..{n_classes - 1}; too few for {len(short)} class(es): {listed}. Generate at "
+            f"least 2 images per class (e.g. requested = class_grid_labels(n_classes, 50)) and "
+            f"pass a reference that holds every class (quality.reference_images without "
+            f"max_images)."
+        )
     return [
         quality.evaluate(generated[req == k], reference[ref == k], dataset)
         for k in range(n_classes)

@@ -14,15 +14,22 @@ from typing import Union
 import numpy as np
 from numpy.typing import ArrayLike
 
+from companion import _checks
+
 __all__ = ["one_hot", "decode_one_hot"]
 
 IntLike = Union[int, ArrayLike]
 
 
 def _check_depth(depth: int) -> int:
-    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
-        raise ValueError(f"depth must be a positive whole number, got {depth!r}.")
-    return int(depth)
+    return _checks.integer(
+        depth,
+        "depth",
+        1,
+        context=" (the number of possible values, the length of each vector)",
+        fix="Pass how many values there are, e.g. depth=100 for 0..99.",
+        example=100,
+    )
 
 
 def one_hot(values: IntLike, depth: int) -> np.ndarray:
@@ -46,6 +53,8 @@ def one_hot(values: IntLike, depth: int) -> np.ndarray:
     """
     depth = _check_depth(depth)
     arr = np.asarray(values)
+    if arr.dtype == object and arr.size:  # None among the values, or ints too large for int64
+        arr = _object_values(arr, depth)
     if arr.dtype == bool or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
@@ -73,6 +82,27 @@ def one_hot(values: IntLike, depth: int) -> np.ndarray:
     return out
 
 
+def _object_values(arr: np.ndarray, depth: int) -> np.ndarray:
+    """An object array as ``int64`` if it holds only Python ints in ``0..depth-1``; a ValueError
+    that names the first other value otherwise."""
+    values = arr.ravel().tolist()
+    for i, value in enumerate(values):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(
+                f"one_hot encodes whole numbers 0..{depth - 1}; got {value!r} (a "
+                f"{type(value).__name__}) at flat position {i}. Convert the values to integers "
+                f"first."
+            )
+    outside = [v for v in values if not 0 <= v < depth]
+    if outside:
+        raise ValueError(
+            f"one_hot(depth={depth}) encodes values 0..{depth - 1}; got {outside[0]!r} "
+            f"({len(outside)} value(s) out of range). Use a larger depth or map the values into "
+            f"range first."
+        )
+    return np.array(values, dtype=np.int64).reshape(arr.shape)
+
+
 def decode_one_hot(vectors: ArrayLike, depth: int | None = None) -> np.ndarray:
     """Turn one-hot (or soft, e.g. softmax) vectors back into integers by ``argmax``.
 
@@ -85,9 +115,12 @@ def decode_one_hot(vectors: ArrayLike, depth: int | None = None) -> np.ndarray:
 
     Raises:
         ValueError: ``vectors`` is a scalar, has an empty last axis, the wrong last-axis length,
-            or contains NaN.
+            holds something other than real numbers or bools (strings, complex numbers), or
+            contains NaN.
     """
-    arr = np.asarray(vectors, dtype=np.float64)
+    arr = np.asarray(vectors)
+    if arr.dtype != bool:  # a bool one-hot array decodes as it is
+        arr = _checks.numbers(arr, "vectors", "one-hot or soft vectors along the last axis")
     if arr.ndim == 0 or arr.shape[-1] == 0:
         raise ValueError(
             f"decode_one_hot needs vectors along the last axis, got an array of shape {arr.shape}."
