@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from companion import settings
+from companion import _checks, settings
 
 __all__ = [
     "DATASETS",
@@ -107,7 +107,7 @@ _IDX_MAGIC = {"images": 0x0803, "labels": 0x0801}  # uint8 data, 3 or 1 dimensio
 def _dataset(name: str) -> Dataset:
     try:
         return DATASETS[name]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: an unhashable name such as ["mnist"]
         raise ValueError(f"Unknown dataset {name!r}. Choose one of {sorted(DATASETS)}.") from None
 
 
@@ -257,7 +257,13 @@ def load_for_training(
     Returns:
         :class:`TrainingData` with ``images`` ``uint8 (N, 28, 28)``, ``labels`` ``uint8 (N,)``
         and a one-line ``description`` such as ``"mnist train split (60,000 images)"``.
+
+    Raises:
+        ValueError: ``max_images`` is not ``None`` or an int >= 1; ``exclude_test`` is not a
+            1-D array of integer indices into the test split (a float, negative or too large
+            index would otherwise leave the wrong images in, silently).
     """
+    max_images = _checks.limit(max_images, "max_images")
     note = ""
     if settings.is_smoke():
         split = "test"
@@ -285,7 +291,7 @@ def load_for_training(
             )
     left_out = ""
     if split == "test" and exclude_test is not None:
-        keep = np.setdiff1d(np.arange(len(images)), np.asarray(exclude_test, dtype=np.int64))
+        keep = np.setdiff1d(np.arange(len(images)), _test_indices(exclude_test, len(images)))
         left_out = f"; {len(images) - len(keep):,} held-out reference images left out"
         images, labels = images[keep], labels[keep]
     if max_images is not None:
@@ -295,15 +301,69 @@ def load_for_training(
     )
 
 
+def _test_indices(exclude_test: object, n: int) -> np.ndarray:
+    """``exclude_test`` as ``int64`` indices in ``0..n-1``; a ValueError naming the first bad
+    one otherwise."""
+    idx = np.asarray(exclude_test)
+    fix = "Pass indices into the test split, e.g. quality.held_out_indices(dataset)."
+    if idx.ndim != 1 or (idx.size and (idx.dtype == bool or idx.dtype.kind not in "iu")):
+        raise ValueError(
+            f"exclude_test must be a 1-D array of integer indices into the test split (0..{n - 1});"
+            f" got shape {idx.shape}, dtype {idx.dtype}. {fix}"
+        )
+    outside = (idx < 0) | (idx >= n)
+    if outside.any():
+        raise ValueError(
+            f"exclude_test holds {int(outside.sum())} index(es) outside 0..{n - 1} (the test "
+            f"split has {n:,} images), the first {_checks.shown(idx[outside][0])} at "
+            f"{_checks.position(outside)}. {fix}"
+        )
+    return idx.astype(np.int64)
+
+
 def to_unit_range(images: np.ndarray) -> np.ndarray:
-    """Scale ``uint8`` pixels 0..255 to ``float32`` in [-1, 1] (the range of a tanh generator)."""
-    return images.astype(np.float32) / 127.5 - 1.0
+    """Scale ``uint8`` pixels 0..255 to ``float32`` in [-1, 1] (the range of a tanh generator).
+
+    Raises:
+        ValueError: the images are floats (most likely scaled already: scaling them again would
+            squash every image to about -1) or bools, or integers outside 0..255.
+    """
+    x = np.asarray(images)
+    if x.dtype != np.uint8:
+        if x.dtype == bool or x.dtype.kind not in "iu":
+            raise ValueError(
+                f"to_unit_range scales uint8 pixels 0..255; got dtype {x.dtype}. Floats are most "
+                f"likely in [-1, 1] already (scaling them again would squash every image to about "
+                f"-1): use them as they are, or pass the uint8 images from data.load."
+            )
+        outside = (x < 0) | (x > 255)
+        if outside.any():
+            raise ValueError(
+                f"to_unit_range scales pixels 0..255; got {_checks.shown(x[outside][0])} at "
+                f"{_checks.position(outside)} (dtype {x.dtype}). Pass uint8 pixels 0..255."
+            )
+    return x.astype(np.float32) / 127.5 - 1.0
 
 
 def from_unit_range(images: np.ndarray) -> np.ndarray:
-    """Map generator outputs in [-1, 1] back to ``uint8`` pixels 0..255 (clipping outliers)."""
-    return (
-        np.clip((np.asarray(images, dtype=np.float32) + 1.0) * 127.5, 0, 255)
-        .round()
-        .astype(np.uint8)
-    )
+    """Map generator outputs in [-1, 1] back to ``uint8`` pixels 0..255 (clipping outliers).
+
+    Raises:
+        ValueError: the outputs are not floats (integers are most likely pixels already) or hold
+            a NaN (which would silently become a black pixel: the generator has diverged).
+    """
+    x = np.asarray(images)
+    if x.dtype.kind != "f":
+        raise ValueError(
+            f"from_unit_range maps a generator's float outputs in [-1, 1] to pixels; got dtype "
+            f"{x.dtype}. Integer images are most likely pixels 0..255 already: use them as they "
+            f"are."
+        )
+    nan = np.isnan(x)
+    if nan.any():
+        raise ValueError(
+            f"from_unit_range got {int(nan.sum())} NaN value(s), the first at "
+            f"{_checks.position(nan)}: the generator has diverged. Check its losses and restart "
+            f"from an earlier checkpoint."
+        )
+    return np.clip((x.astype(np.float32) + 1.0) * 127.5, 0, 255).round().astype(np.uint8)
