@@ -15,6 +15,7 @@ Never imports torch or tensorflow. :class:`ArtifactError` is raised by the frame
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -28,6 +29,8 @@ __all__ = [
     "run_fresh",
     "format_table",
     "require_file",
+    "as_path",
+    "require_model",
 ]
 
 
@@ -35,13 +38,49 @@ class ArtifactError(RuntimeError):
     """A saved model cannot be loaded: missing, truncated, of another format, or unsafe."""
 
 
-def require_file(path: str | Path) -> Path:
+def as_path(path: object, caller: str) -> Path:
+    """Return ``path`` as a :class:`~pathlib.Path`.
+
+    Raises:
+        TypeError: ``path`` is not a ``str`` or path-like object (a model passed where the path
+            goes, for instance); the message names ``caller``, the argument and what came.
+    """
+    if isinstance(path, (str, os.PathLike)):
+        return Path(path)
+    raise TypeError(
+        f"{caller}: path must be a str or pathlib.Path, the file to write or read; got a "
+        f"{type(path).__name__}. Pass a path such as 'artifacts/generator.pt'"
+        + ("." if path is None else " (the model comes first, the path second).")
+    )
+
+
+def require_model(model: object, kind: type, kind_name: str, caller: str) -> None:
+    """Check that ``model`` is a ``kind`` (``kind_name`` for the message, e.g. ``torch.nn.Module``).
+
+    Raises:
+        TypeError: it is not; a path in its place is named as swapped arguments.
+    """
+    if isinstance(model, kind):
+        return
+    swapped = isinstance(model, (str, os.PathLike))
+    raise TypeError(
+        f"{caller}: model must be a {kind_name}; got a {type(model).__name__}"
+        + (
+            f" ({model!r:.80}): the arguments are swapped. The model comes first, the path second."
+            if swapped
+            else ". Pass the model itself."
+        )
+    )
+
+
+def require_file(path: str | Path, caller: str = "require_file") -> Path:
     """Return ``path`` as a :class:`~pathlib.Path` if it is an existing file.
 
     Raises:
+        TypeError: ``path`` is not a str or path-like object (see :func:`as_path`).
         ArtifactError: it does not exist or is a folder.
     """
-    path = Path(path)
+    path = as_path(path, caller)
     if not path.exists():
         raise ArtifactError(
             f"{path} does not exist. Check the path (relative paths start at {Path.cwd()})."

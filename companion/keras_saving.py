@@ -20,7 +20,7 @@ from pathlib import Path
 import keras  # noqa: E402
 
 from companion import keras_utils  # noqa: F401  (sets KERAS_BACKEND and quiets TensorFlow first)
-from companion.artifacts import ArtifactError, require_file, sniff_format
+from companion.artifacts import ArtifactError, as_path, require_file, require_model, sniff_format
 
 __all__ = [
     "ArtifactError",
@@ -54,9 +54,15 @@ def _wrong_format(path: Path, found: str, wanted: str) -> ArtifactError:
     )
 
 
+def _model_and_path(model: object, path: object, caller: str) -> Path:
+    """``path`` as a Path once ``model`` is a Keras model; a TypeError naming both otherwise."""
+    require_model(model, keras.Model, "keras.Model", caller)
+    return as_path(path, caller)
+
+
 def save_keras(model: keras.Model, path: str | Path) -> Path:
     """Save the whole model in the native ``.keras`` format (the name must end in ``.keras``)."""
-    path = Path(path)
+    path = _model_and_path(model, path, "save_keras")
     if path.suffix != ".keras":
         raise ArtifactError(f"{path}: the native Keras format needs a name ending in .keras.")
     model.save(path)
@@ -72,8 +78,9 @@ def load_keras(path: str | Path) -> keras.Model:
         ArtifactError: the file is missing, truncated, of another format, holds Python code that
             safe mode refuses to run, or cannot be rebuilt (for example a custom layer that is
             not registered in this process).
+        TypeError: ``path`` is not a path.
     """
-    path = require_file(path)
+    path = require_file(path, "load_keras")
     found = sniff_format(path)
     if found != "keras":
         raise _wrong_format(path, found, "a .keras model")
@@ -97,7 +104,7 @@ def load_keras(path: str | Path) -> keras.Model:
 
 def save_weights(model: keras.Model, path: str | Path) -> Path:
     """Save only the weights (the name must end in ``.weights.h5``)."""
-    path = Path(path)
+    path = _model_and_path(model, path, "save_weights")
     if not path.name.endswith(".weights.h5"):
         raise ArtifactError(f"{path}: Keras weights files need a name ending in .weights.h5.")
     model.save_weights(path)
@@ -110,8 +117,9 @@ def load_weights(model: keras.Model, path: str | Path) -> keras.Model:
     Raises:
         ArtifactError: the file is missing, truncated, of another format, or its weights do not
             fit ``model`` (different layers or sizes).
+        TypeError: ``model`` is not a Keras model or ``path`` is not a path (swapped arguments).
     """
-    path = require_file(path)
+    path = require_file(_model_and_path(model, path, "load_weights"), "load_weights")
     found = sniff_format(path)
     if found != "hdf5":
         raise _wrong_format(path, found, "a Keras .weights.h5 file")
@@ -145,7 +153,7 @@ def export_saved_model(model: keras.Model, path: str | Path) -> Path:
     The folder loads with ``tf.saved_model.load(path)``; call its ``serve`` function on a
     ``float32`` batch ``(batch, latent_dim)``. No Keras and no model code are needed to load it.
     """
-    path = Path(path)
+    path = _model_and_path(model, path, "export_saved_model")
     tf_logger = logging.getLogger("tensorflow")
     level = tf_logger.level
     tf_logger.setLevel(logging.WARNING)  # hide "INFO: Assets written to ..."

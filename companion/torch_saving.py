@@ -24,7 +24,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from companion.artifacts import ArtifactError, require_file, sniff_format
+from companion.artifacts import ArtifactError, as_path, require_file, require_model, sniff_format
 
 __all__ = [
     "ArtifactError",
@@ -65,9 +65,15 @@ def _hint(found: str) -> str:
     return _LOADERS.get(found, "the loader of the library that wrote it")
 
 
+def _model_and_path(model: object, path: object, caller: str) -> Path:
+    """``path`` as a Path once ``model`` is a torch module; a TypeError naming both otherwise."""
+    require_model(model, nn.Module, "torch.nn.Module", caller)
+    return as_path(path, caller)
+
+
 def save_state_dict(model: nn.Module, path: str | Path) -> Path:
     """Save ``model.state_dict()`` (parameters and buffers, on the CPU) with ``torch.save``."""
-    path = Path(path)
+    path = _model_and_path(model, path, "save_state_dict")
     torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, path)
     return path
 
@@ -78,9 +84,16 @@ def check_compatible(
     """Check that ``state`` has exactly the keys and shapes of ``model.state_dict()``.
 
     Raises:
+        TypeError: ``model`` is not a module or ``state`` is not a mapping of names to tensors.
         ArtifactError: listing missing keys, unexpected keys and shape mismatches, and saying
             that the model must be built with the sizes the weights were trained with.
     """
+    require_model(model, nn.Module, "torch.nn.Module", "check_compatible")
+    if not isinstance(state, Mapping):
+        raise TypeError(
+            f"check_compatible: state must be a mapping of names to tensors (a state_dict); got a "
+            f"{type(state).__name__}. Pass model.state_dict() or what torch.load returned."
+        )
     expected = model.state_dict()
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
@@ -120,8 +133,9 @@ def load_state_dict(model: nn.Module, path: str | Path) -> nn.Module:
     Raises:
         ArtifactError: the file is missing, truncated, of another format, contains pickled
             objects other than weights (refused as unsafe), or does not fit ``model``.
+        TypeError: ``model`` is not a module or ``path`` is not a path (swapped arguments).
     """
-    path = require_file(path)
+    path = require_file(_model_and_path(model, path, "load_state_dict"), "load_state_dict")
     found = sniff_format(path)
     if found not in ("torch.save", "pickle"):
         raise _wrong_format(path, found, "a torch.save checkpoint", _hint(found))
@@ -156,7 +170,7 @@ def save_safetensors(model: nn.Module, path: str | Path) -> Path:
     """Save ``model.state_dict()`` in the safetensors format (no pickle, memory-mappable)."""
     from safetensors.torch import save_file
 
-    path = Path(path)
+    path = _model_and_path(model, path, "save_safetensors")
     save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, str(path))
     return path
 
@@ -166,11 +180,12 @@ def load_safetensors(model: nn.Module, path: str | Path) -> nn.Module:
 
     Raises:
         ArtifactError: the file is missing, truncated, of another format, or does not fit ``model``.
+        TypeError: ``model`` is not a module or ``path`` is not a path (swapped arguments).
     """
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    path = require_file(path)
+    path = require_file(_model_and_path(model, path, "load_safetensors"), "load_safetensors")
     found = sniff_format(path)
     if found != "safetensors":
         raise _wrong_format(path, found, "a safetensors file", _hint(found))
@@ -197,13 +212,37 @@ def export_program(
             share the batch axis (a conditional generator's noise ``(batch, latent_dim)`` and
             labels ``(batch, n_classes)``); batch must be >= 2.
         path: where to write; should end in ``.pt2``.
+
+    Raises:
+        ArtifactError: ``path`` does not end in ``.pt2``.
+        TypeError: ``model`` is not a module, ``path`` is not a path, or ``example`` is not a
+            tensor (or a tuple of tensors) with a batch axis.
+        ValueError: the batch is smaller than 2 (``torch.export`` would fix the batch size), or
+            the inputs differ in batch size.
     """
-    path = Path(path)
+    path = _model_and_path(model, path, "export_program")
     if path.suffix != ".pt2":
         raise ArtifactError(
             f"{path}: a torch.export program is saved as .pt2; use a name ending in .pt2."
         )
     inputs = example if isinstance(example, tuple) else (example,)
+    if not inputs or not all(isinstance(x, torch.Tensor) and x.ndim >= 1 for x in inputs):
+        kinds = ", ".join(
+            f"{type(x).__name__}{tuple(x.shape) if isinstance(x, torch.Tensor) else ''}"
+            for x in inputs
+        )
+        raise TypeError(
+            f"export_program: example must be a tensor (batch, latent_dim), or a tuple of such "
+            f"tensors; got ({kinds}). Pass e.g. torch.randn(2, latent_dim) (torch.from_numpy for "
+            f"a NumPy array)."
+        )
+    batches = sorted({len(x) for x in inputs})
+    if len(batches) > 1 or batches[0] < 2:
+        raise ValueError(
+            f"export_program: example needs one batch size of at least 2 in every input (a batch "
+            f"of 1 would be fixed into the program); got batch sizes "
+            f"{[len(x) for x in inputs]}. Pass e.g. torch.randn(2, latent_dim)."
+        )
     batch = torch.export.Dim("batch", min=1)
     program = torch.export.export(model, inputs, dynamic_shapes=tuple({0: batch} for _ in inputs))
     torch.export.save(program, path)
@@ -217,8 +256,9 @@ def load_program(path: str | Path) -> nn.Module:
 
     Raises:
         ArtifactError: the file is missing, truncated or of another format.
+        TypeError: ``path`` is not a path.
     """
-    path = require_file(path)
+    path = require_file(path, "load_program")
     found = sniff_format(path)
     if found != "torch.export":
         raise _wrong_format(path, found, "a torch.export .pt2 program", _hint(found))

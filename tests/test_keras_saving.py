@@ -112,3 +112,33 @@ def test_lambda_is_refused_in_safe_mode(tmp_path: Path):
     save_keras(net, tmp_path / "lambda.keras")
     with pytest.raises(ArtifactError, match="refused.*Python code.*safe_mode=False"):
         load_keras(tmp_path / "lambda.keras")
+
+
+# --- issue 32: swapped or wrong arguments are named, not met with a raw error -----------------
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [(save_keras, "g.keras"), (save_weights, "g.weights.h5"), (export_saved_model, "g_saved")],
+    ids=lambda x: getattr(x, "__name__", x),
+)
+def test_swapped_model_and_path_are_named(tmp_path: Path, call, name):
+    with pytest.raises(
+        TypeError,
+        match=rf"^{call.__name__}: model must be a keras\.Model; got a "
+        r"PosixPath .*the arguments are swapped",
+    ):
+        call(tmp_path / name, _net())
+    with pytest.raises(TypeError, match=rf"^{call.__name__}: path must be a str or pathlib\.Path"):
+        call(_net(), None)
+
+
+def test_loaders_name_a_bad_path(tmp_path: Path):
+    net = _net()
+    save_weights(net, tmp_path / "g.weights.h5")
+    with pytest.raises(
+        TypeError, match=r"^load_weights: model must be a keras\.Model; got a Posix"
+    ):
+        load_weights(tmp_path / "g.weights.h5", net)
+    with pytest.raises(TypeError, match=r"^load_keras: path must be a str or pathlib\.Path"):
+        load_keras(net)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -143,3 +144,56 @@ def test_not_a_state_dict(tmp_path: Path):
     torch.save(torch.zeros(3), tmp_path / "t.pt")
     with pytest.raises(ArtifactError, match="does not hold a state_dict"):
         load_state_dict(_net(), tmp_path / "t.pt")
+
+
+# --- issue 32: swapped or wrong arguments are named, not met with a raw error -----------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [save_state_dict, load_state_dict, save_safetensors, load_safetensors],
+    ids=lambda f: f.__name__,
+)
+def test_swapped_model_and_path_are_named(tmp_path: Path, call):
+    net = _net()
+    save_state_dict(net, tmp_path / "g.pt")
+    save_safetensors(net, tmp_path / "g.safetensors")
+    path = tmp_path / ("g.safetensors" if "safetensors" in call.__name__ else "g.pt")
+    with pytest.raises(
+        TypeError,
+        match=rf"^{call.__name__}: model must be a torch\.nn\.Module; "
+        r"got a PosixPath .*the arguments are swapped",
+    ):
+        call(path, net)
+    with pytest.raises(
+        TypeError,
+        match=rf"^{call.__name__}: path must be a str or pathlib\.Path"
+        r".*; got a NoneType\.",
+    ):
+        call(net, None)
+
+
+def test_check_compatible_needs_a_mapping():
+    with pytest.raises(TypeError, match=r"state must be a mapping of names to tensors .* a list"):
+        check_compatible(_net(), [1, 2])
+    with pytest.raises(TypeError, match=r"model must be a torch\.nn\.Module; got a OrderedDict"):
+        check_compatible(_net().state_dict(), _net())
+
+
+@pytest.mark.parametrize(
+    "example, error, message",
+    [
+        (torch.randn(1, 4), ValueError, r"batch size of at least 2 .*; got batch sizes \[1\]"),
+        ((torch.randn(2, 4), torch.randn(3, 4)), ValueError, r"got batch sizes \[2, 3\]"),
+        (np.zeros((2, 4), np.float32), TypeError, r"example must be a tensor .*got \(ndarray\)"),
+        (torch.tensor(1.0), TypeError, r"example must be a tensor .*got \(Tensor\(\)\)"),
+    ],
+)
+def test_export_program_names_a_bad_example(tmp_path: Path, example, error, message):
+    with pytest.raises(error, match=message):
+        export_program(_net(), example, tmp_path / "g.pt2")
+
+
+def test_load_program_names_a_bad_path():
+    with pytest.raises(TypeError, match=r"^load_program: path must be a str"):
+        load_program(_net())
