@@ -88,8 +88,9 @@ def build_discriminator(
             layers.Conv2D(
                 1, 7, 1, "valid", use_bias=False, kernel_initializer=_conv_init(), dtype="float32"
             ),
-            layers.Flatten(),
-            layers.Reshape(()),
+            # float32 to the end: a layer at the mixed policy would cast the logits to 16 bits
+            layers.Flatten(dtype="float32"),
+            layers.Reshape((), dtype="float32"),
         ],
         name="discriminator",
     )

@@ -9,7 +9,12 @@ replaces: the cells that show stored files, and a settings cell they need (chapt
 constants its claims cell compares with). Everything else in the notebook stays as the last full
 run left it.
 
+With ``--header`` the import cell's new output is kept as well: its header lines (profile,
+device, and the device plan of :mod:`companion.device_plan`) describe the machine that runs
+the script, so use it only on the kind of machine that made the stored run.
+
     python scripts/run_stored_result_cells.py chapters/06_dcgan_pytorch.ipynb [...]
+    python scripts/run_stored_result_cells.py --header chapters/08_conditional_pytorch.ipynb
 """
 
 from __future__ import annotations
@@ -24,31 +29,35 @@ from nbclient import NotebookClient
 TAG = "stored-results"
 
 
-def refresh(path: Path) -> int:
+def refresh(path: Path, header: bool = False) -> int:
     """Re-run the import cell and the ``stored-results`` cells of ``path``; returns how many
-    cells got new outputs. Raises ``ValueError`` when the notebook has no such cell."""
+    cells got new outputs (with ``header``, the import cell's too). Raises ``ValueError`` when
+    there is nothing to refresh."""
     nb = nbformat.read(path, as_version=4)
     tags = [cell.get("metadata", {}).get("tags", []) for cell in nb.cells]
     imports = next(i for i, t in enumerate(tags) if "hide-input" in t)
     targets = [i for i, t in enumerate(tags) if TAG in t]
-    if not targets:
+    if not targets and not header:
         raise ValueError(f"{path} has no cell tagged {TAG!r}: nothing to refresh")
     client = NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(path.parent)}})
     with client.setup_kernel():
         kept = nb.cells[imports].outputs
         client.execute_cell(nb.cells[imports], imports)
-        nb.cells[imports].outputs = kept
+        if not header:
+            nb.cells[imports].outputs = kept
         for i in targets:
             client.execute_cell(nb.cells[i], i)
     nbformat.write(nb, path)
-    return len(targets)
+    return len(targets) + header
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
-    for path in parser.parse_args(argv).notebooks:
-        print(f"{path}: {refresh(path)} cell(s) refreshed", file=sys.stderr)
+    parser.add_argument("--header", action="store_true", help="keep the import cell's output")
+    args = parser.parse_args(argv)
+    for path in args.notebooks:
+        print(f"{path}: {refresh(path, args.header)} cell(s) refreshed", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,125 @@
+"""A chapter's code cells, read from its notebook, and run as a plain Python script.
+
+The benchmarks and the GPU session run the chapters' own code, never a copy of it. They read it
+from the chapter's ``.ipynb`` (plain JSON: no Jupyter needed, so this works on a machine that has
+only PyTorch), whose cells ``tests/test_chapters.py`` holds equal to the ``.md`` twin. IPython's
+cell magics are turned into Python: a ``%%writefile [-a] PATH`` cell writes (or appends) its body
+to PATH, as in a notebook; a line magic or a shell line (``%...``, ``!...``) is refused, since a
+script cannot run it.
+
+    cells = code_cells(Path("chapters/06_dcgan_pytorch.ipynb"))
+    run_cells(cells, new_namespace("chapter_6"))
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Cell", "code_cells", "cells_before", "as_python", "new_namespace", "run_cells"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One code cell: its position among the notebook's cells, its source and its tags."""
+
+    index: int
+    source: str
+    tags: tuple[str, ...]
+
+
+def _cells(notebook: Path) -> list[dict]:
+    if notebook.suffix != ".ipynb":
+        raise ValueError(f"{notebook}: give the chapter's .ipynb (its cells are read from there)")
+    try:
+        return json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError) as error:
+        raise ValueError(f"{notebook}: not a readable notebook ({error})") from error
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def code_cells(notebook: Path) -> list[Cell]:
+    """Every code cell of ``notebook`` (a chapter's ``.ipynb``), in order."""
+    return [
+        Cell(i, _source(cell), tuple(cell.get("metadata", {}).get("tags", [])))
+        for i, cell in enumerate(_cells(notebook))
+        if cell.get("cell_type") == "code"
+    ]
+
+
+def cells_before(notebook: Path, heading: str) -> list[Cell]:
+    """The code cells before the Markdown cell that starts with ``heading`` (e.g. ``"## Faster"``).
+
+    Raises:
+        ValueError: when no Markdown cell starts with ``heading``.
+    """
+    cells = _cells(notebook)
+    stop = next(
+        (
+            i
+            for i, cell in enumerate(cells)
+            if cell.get("cell_type") == "markdown" and _source(cell).startswith(heading)
+        ),
+        None,
+    )
+    if stop is None:
+        raise ValueError(f"{notebook} has no section {heading!r}")
+    return [cell for cell in code_cells(notebook) if cell.index < stop]
+
+
+def as_python(cell: Cell) -> str:
+    """The cell as plain Python: ``%%writefile [-a] PATH`` becomes a write (or append) of the body.
+
+    Raises:
+        ValueError: for any other magic or shell line, which a script cannot run.
+    """
+    first, _, body = cell.source.partition("\n")
+    if first.startswith("%%writefile"):
+        words = first.split()
+        mode = "a" if "-a" in words[1:-1] else "w"
+        text = body if body.endswith("\n") else body + "\n"
+        return (
+            f"with open({words[-1]!r}, {mode!r}, encoding='utf-8') as _f:\n    _f.write({text!r})\n"
+        )
+    for line in cell.source.splitlines():
+        if line.lstrip().startswith(("%", "!")):
+            raise ValueError(f"cell {cell.index}: {line.strip()!r} is IPython, not Python")
+    return cell.source
+
+
+def new_namespace(name: str) -> dict:
+    """The globals of a fresh module called ``name``, registered in ``sys.modules`` (dataclasses
+    defined by a chapter look their module up there)."""
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    return module.__dict__
+
+
+def run_cells(
+    cells: list[Cell],
+    namespace: dict,
+    label: str = "chapter",
+    after: Callable[[Cell, dict], None] | None = None,
+) -> dict[int, float]:
+    """Execute ``cells`` in ``namespace``, in order; returns the seconds each cell took by index.
+
+    ``after(cell, namespace)``, if given, runs after each cell (a benchmark sets its own sizes
+    there). A failing cell raises its own exception; its traceback names ``label`` and the cell.
+    """
+    seconds = {}
+    for cell in cells:
+        start = time.perf_counter()
+        exec(compile(as_python(cell), f"{label}, cell {cell.index}", "exec"), namespace)  # noqa: S102
+        seconds[cell.index] = time.perf_counter() - start
+        if after is not None:
+            after(cell, namespace)
+    return seconds
