@@ -1,38 +1,48 @@
 """Chapter 11's DistributedDataParallel script computes what one process computes.
 
-The script is written by the chapter's ``%%writefile`` cells; this test assembles it from the
-chapter's source, as the notebook does, and runs it with ``torchrun`` on the CPU (gloo): two
-processes with a global batch of 64 must end with the same generator weights as one process
-that accumulates the same two micro-batches of 32, and, so that the comparison can fail, with
-measurably different weights from one process whose BatchNorm sees all 64 images at once.
+The script is written by the chapter's ``%%writefile`` cells; this test runs those cells
+(``bench/chapter_code.py``), as the notebook does, and runs the script with ``torchrun`` on the
+CPU (gloo): two processes with a global batch of 64 must end with the same generator weights as
+one process that accumulates the same two micro-batches of 32, and, so that the comparison can
+fail, with measurably different weights from one process whose BatchNorm sees all 64 images at
+once.
 """
 
 from __future__ import annotations
 
-import re
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.bench_modules import chapter_code
+
 torch = pytest.importorskip("torch")
 
-CHAPTER = Path(__file__).resolve().parents[1] / "chapters" / "11_fast_pytorch.md"
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = ROOT / "chapters" / "11_fast_pytorch.ipynb"
 STEPS = 5
+
+
+def ddp_script(directory: Path) -> Path:
+    """Run the chapter's ``%%writefile`` cells in ``directory``; returns the script they wrote."""
+    cells = [c for c in chapter_code.code_cells(CHAPTER) if c.source.startswith("%%writefile")]
+    assert ["-a" in c.source.splitlines()[0] for c in cells] == [False] + [True] * (len(cells) - 1)
+    (directory / "artifacts" / "ch11_pytorch").mkdir(parents=True)
+    here = Path.cwd()
+    os.chdir(directory)
+    try:
+        chapter_code.run_cells(cells, {}, "chapter 11")
+    finally:
+        os.chdir(here)
+    return directory / "artifacts" / "ch11_pytorch" / "ddp_dcgan.py"
 
 
 @pytest.fixture(scope="module")
 def script(tmp_path_factory) -> Path:
-    cells = re.findall(
-        r"```\{code-cell\} ipython3\n%%writefile( -a)? (\S+)\n(.*?)```",
-        CHAPTER.read_text(encoding="utf-8"),
-        re.S,
-    )
-    assert [bool(append) for append, _, _ in cells] == [False] + [True] * (len(cells) - 1)
-    path = tmp_path_factory.mktemp("ddp") / "ddp_dcgan.py"
-    path.write_text("".join(body for _, _, body in cells), encoding="utf-8")
-    return path
+    return ddp_script(tmp_path_factory.mktemp("ddp"))
 
 
 def _torchrun(script: Path, processes: int, out: Path, *options: str):
@@ -47,6 +57,7 @@ def _torchrun(script: Path, processes: int, out: Path, *options: str):
         f"--steps={STEPS}",
         "--batch=64",
         "--images=512",
+        "--device=cpu",
         *options,
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
@@ -79,5 +90,53 @@ def test_two_processes_equal_one_process_with_the_same_micro_batches(script, tmp
 def test_a_batch_that_does_not_split_is_refused_with_a_reason(script, tmp_path):
     done = _torchrun(script, 1, tmp_path / "x.pt", "--micro=3")
     assert done.returncode != 0
-    assert "--batch 64 does not split into 1 processes x 3 micro-batches" in done.stderr
+    assert "--batch: a global batch of 64 does not split into 1 device(s) x 3" in done.stderr
     assert not (tmp_path / "x.pt").exists()
+
+
+def test_sync_batchnorm_on_the_cpu_is_refused_in_one_sentence(script, tmp_path):
+    """SyncBatchNorm needs CUDA (NCCL): on the CPU the script says so instead of failing deep."""
+    done = _torchrun(script, 1, tmp_path / "x.pt", "--sync-bn")
+    assert done.returncode != 0
+    assert "--sync-bn: SyncBatchNorm runs on CUDA GPUs only; leave it out on the CPU" in (
+        done.stderr
+    )
+
+
+def test_asking_for_gpus_this_machine_lacks_is_refused(script, tmp_path):
+    if torch.cuda.device_count() >= 2:
+        pytest.skip("this machine has two GPUs")
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node=2",
+        str(script),
+        str(tmp_path / "x.pt"),
+        "--device=cuda",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert "--device cuda: 2 processes per machine but" in done.stderr
+
+
+def test_a_failed_launch_shows_the_failing_process_own_error(tmp_path, monkeypatch):
+    """The chapter's ``torchrun`` helper reports what the processes printed (their traceback and
+    error), not only the launcher's own report that ends torchrun's output."""
+    (tmp_path / "ddp_dcgan.py").write_text(
+        "import torch.distributed as dist\n"
+        "dist.init_process_group('gloo')\n"
+        "raise ValueError(f'the real cause, in rank {dist.get_rank()}')\n"
+    )
+    cell = next(c for c in chapter_code.code_cells(CHAPTER) if "def torchrun(" in c.source)
+    namespace = {"ARTIFACTS": tmp_path, "DDP_STEPS": 1}
+    exec(
+        "import subprocess, sys\nimport torch\n" + chapter_code.as_python(cell),
+        namespace,
+    )
+    with pytest.raises(RuntimeError) as failure:
+        namespace["torchrun"](2, "x.pt")
+    message = str(failure.value)
+    assert "ValueError: the real cause, in rank" in message
+    assert "ChildFailedError" not in message  # the launcher's report is left out
