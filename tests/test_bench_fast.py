@@ -1,29 +1,23 @@
-"""bench/fast_training.py runs chapter 11's measuring cells, and only those."""
+"""bench/fast_training.py runs chapter 11's measuring cells, and only those. Its runs, all rows and
+a chosen few, are tested with the GPU session in tests/test_gpu_session.py."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.bench_modules import load
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location(
-        "fast_training", ROOT / "bench" / "fast_training.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("fast_training")
 
 
 @pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
 def test_the_benchmark_takes_the_chapters_cells_up_to_its_table(framework):
     bench = _bench()
-    cells = bench.measuring_cells(bench.CHAPTERS[framework])
+    cells = [cell.source for cell in bench.measuring_cells(bench.CHAPTERS[framework])]
     joined = "\n".join(cells)
     assert "google.colab" not in joined
     assert "ROUNDS = settings.choose(" in cells[1]  # the settings cell, where the rounds are set
@@ -33,24 +27,16 @@ def test_the_benchmark_takes_the_chapters_cells_up_to_its_table(framework):
 
 
 def test_a_chapter_without_the_section_is_refused(tmp_path):
-    chapter = tmp_path / "chapter.md"
-    chapter.write_text("# no sections\n", encoding="utf-8")
+    chapter = tmp_path / "chapter.ipynb"
+    chapter.write_text(json.dumps({"cells": [{"cell_type": "markdown", "source": "# no"}]}))
     with pytest.raises(SystemExit, match="has no section"):
         _bench().measuring_cells(chapter)
 
 
-def test_the_benchmark_writes_every_row_with_its_spread(tmp_path, monkeypatch):
+def test_a_row_the_chapter_lacks_is_refused_with_the_chapters_rows(tmp_path, monkeypatch):
     pytest.importorskip("torch")
-    monkeypatch.chdir(tmp_path)  # the chapter's artifacts folder goes here
-    monkeypatch.setenv("GAN_BOOK_PROFILE", "smoke")  # main() sets it; restored afterwards
-    out = tmp_path / "fast.json"
-    result = _bench().main(
-        ["--rounds", "2", "--round-images", "256", "--profile", "smoke", "--out", str(out)]
-    )
-    stored = json.loads(out.read_text())
-    assert stored["rows"] == json.loads(json.dumps(result["rows"]))
-    assert "chapter 6's loop" in stored["rows"] and "all together" in stored["rows"]
-    for name, row in stored["rows"].items():
-        assert row["min"] <= row["images_per_s"] <= row["max"], name
-        assert len(stored["rounds_images_per_s"][name]) == 2
-    assert stored["versions"]["torch"]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GAN_BOOK_PROFILE", "smoke")
+    monkeypatch.delenv("GAN_BOOK_PRECISION", raising=False)
+    with pytest.raises(SystemExit, match=r"--rows: no row \['\+ float8'\]; the chapter's rows"):
+        _bench().main(["--profile", "smoke", "--rows", "+ float8", "--out", "x.json"])
