@@ -1,13 +1,23 @@
 # Two entry points for a fresh machine (Python 3.11+ and make):
 #   make book   set up .venv and build the HTML book into _build/html (warnings are errors)
 #   make test   set up .venv and run every test: companion, pairing, book checks, every chapter (smoke)
+# and the everyday loop while editing (no notebook runs, no book build; well under a minute):
+#   make check  unit tests, linter, pairing, shape and stored-output checks
+#   make test NB=chapters/06_dcgan_pytorch.ipynb   that chapter through nbval, with `make check`
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHAPTERS := $(wildcard chapters/*.md)
 
-.PHONY: venv book test sync execute clean
+# pytest-xdist workers: both cores of the project's machines (`make test JOBS=4` on a bigger one).
+# The root conftest.py says which tests must share a worker, and in what order they go out.
+JOBS ?= 2
+PYTEST := GAN_BOOK_PROFILE=smoke $(PY) -m pytest -n $(JOBS)
+# what `make check` runs: everything in tests/ but the tests marked slow (conftest.py)
+CHECKS := tests -m "not slow"
+
+.PHONY: venv book test check sync execute clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,8 +33,12 @@ venv: $(STAMP)
 book: $(STAMP)
 	TF_CPP_MIN_LOG_LEVEL=2 TF_ENABLE_ONEDNN_OPTS=0 $(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
 
+# NB given on the command line (or in the environment) narrows `make test` to those chapters
 test: $(STAMP)
-	GAN_BOOK_PROFILE=smoke $(PY) -m pytest
+	$(PYTEST) $(if $(filter file undefined,$(origin NB)),,$(NB) $(CHECKS))
+
+check: $(STAMP)
+	$(PYTEST) $(CHECKS)
 
 # Keep every chapter's .md and .ipynb equal after editing either one.
 sync: $(STAMP)

@@ -1,9 +1,13 @@
 """Build the book once per test session, with the same command as `make book`, for the book tests.
 
-Both tests/test_book_build.py and tests/test_browser.py need the rendered HTML; `build_book()`
-runs Jupyter Book the first time it is called and returns the cached result afterwards. The
-output goes to a fresh temporary folder (or to ``$GAN_BOOK_BUILD_DIR`` when set), so tests never
-collide with `make book` or with each other.
+tests/test_book_build.py, tests/test_browser.py and tests/test_results_page.py need the rendered
+HTML; `build_book()` runs Jupyter Book the first time it is called and returns the cached result
+afterwards. The output goes to a fresh temporary folder (or to ``$GAN_BOOK_BUILD_DIR`` when set),
+so tests never collide with `make book` or with each other. Under pytest-xdist every worker of
+one run uses the same folder, named after the run: the first worker to ask builds while holding
+a lock on it and records the outcome there, and the others wait for the lock and read that
+record, so a run builds the book once however its tests are spread (`make test` also keeps them
+on one worker, see the root conftest.py).
 
 What counts as a problem is what Sphinx itself reports: book/_ext/warning_log.py writes each
 warning of Sphinx's own handler to a file, so native lines that a library prints on stderr while
@@ -14,6 +18,7 @@ test on one machine and pass it on another.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -22,6 +27,8 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,6 +86,24 @@ def build(root: Path, out: Path) -> BookBuild:
 
 @functools.lru_cache(maxsize=1)
 def build_book() -> BookBuild:
-    """Build the book into a temporary folder (once per session) and return the outcome."""
-    out = Path(os.environ.get("GAN_BOOK_BUILD_DIR") or tempfile.mkdtemp(prefix="gan-book-build-"))
-    return build(ROOT, out)
+    """Build the book into a temporary folder (once per session, shared by the pytest-xdist
+    workers of one run) and return the outcome."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same in every worker of one run
+    folder = os.environ.get("GAN_BOOK_BUILD_DIR")
+    if not folder and run:
+        folder = os.path.join(tempfile.gettempdir(), f"gan-book-build-{run}")
+    out = Path(folder or tempfile.mkdtemp(prefix="gan-book-build-"))
+    out.mkdir(parents=True, exist_ok=True)
+    record = out / "build-outcome.json"
+    with FileLock(out / "build.lock"):
+        if run and record.exists():
+            saved = json.loads(record.read_text(encoding="utf-8"))
+            if saved["run"] == run:
+                return BookBuild(
+                    saved["returncode"], saved["log"], Path(saved["html"]), tuple(saved["warnings"])
+                )
+        done = build(ROOT, out)
+        outcome = {"run": run, "returncode": done.returncode, "log": done.log}
+        outcome.update(html=str(done.html), warnings=done.sphinx_warnings)
+        record.write_text(json.dumps(outcome), encoding="utf-8")
+    return done
