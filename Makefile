@@ -17,7 +17,7 @@ PYTEST := GAN_BOOK_PROFILE=smoke $(PY) -m pytest -n $(JOBS)
 # what `make check` runs: everything in tests/ but the tests marked slow (conftest.py)
 CHECKS := tests -m "not slow"
 
-.PHONY: venv book test check sync execute clean
+.PHONY: venv book test check sync execute gpu-bundle clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,16 @@ execute: $(STAMP)
 	cd chapters && for nb in $(notdir $(NB)); do \
 	  GAN_BOOK_PROFILE=full ../$(PY) -m jupyter execute --inplace $$nb || exit 1; done
 	$(PY) scripts/collapse_progress.py $(NB)
+
+# What bench/gpu_session.sh needs on a GPU machine that has PyTorch but no network: IPython (which
+# chapter 6 imports) as wheels in .whl/, and the datasets in data/ (both ignored by git).
+GPU_WHEELS := ipython decorator ipython-pygments-lexers jedi parso matplotlib-inline pexpect \
+	ptyprocess prompt-toolkit wcwidth stack-data executing asttokens pure-eval traitlets
+GPU_DATA ?= $(or $(GAN_BOOK_DATA),$(HOME)/.cache/gan-book)
+gpu-bundle: $(STAMP)
+	rm -rf .whl && $(PY) -m pip download -q --only-binary=:all: --no-deps --python-version 3.12 \
+	  --implementation cp --platform manylinux2014_x86_64 -d .whl $(GPU_WHEELS)
+	mkdir -p data && cp -r $(GPU_DATA)/fashion-mnist data/
 
 clean:
 	rm -rf _build
