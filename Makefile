@@ -61,6 +61,8 @@ GPU_DATA ?= $(or $(GAN_BOOK_DATA),$(HOME)/.cache/gan-book)
 gpu-bundle: $(STAMP)
 	rm -rf .whl && $(PY) -m pip download -q --only-binary=:all: --no-deps --python-version 3.12 \
 	  --implementation cp --platform manylinux2014_x86_64 -d .whl $(GPU_WHEELS)
+	@test -d $(GPU_DATA)/fashion-mnist || { echo "gpu-bundle: no fashion-mnist/ in $(GPU_DATA);" \
+	  "set GAN_BOOK_DATA to the folder that holds the datasets (see the README)"; exit 1; }
 	mkdir -p data && cp -r $(GPU_DATA)/fashion-mnist data/
 
 clean:
