@@ -77,6 +77,23 @@ def test_code_cells_are_short(md: Path):
     )
 
 
+#: the width of the page's code column (chapters/ruff.toml), which ruff does not hold a line to
+#: when it ends in a URL
+PAGE_COLUMNS = 79
+
+
+@pytest.mark.parametrize("md", MD, ids=lambda p: p.name)
+def test_code_fits_the_page_install_cells_included(md: Path):
+    code = [c for c in jupytext.read(md).cells if c.cell_type == "code"]
+    wide = [
+        f"code cell {i}: {len(line)} columns: {line.strip()[:60]!r}"
+        for i, c in enumerate(code, 1)
+        for line in c.source.splitlines()
+        if len(line) > PAGE_COLUMNS
+    ]
+    assert not wide, f"{md.name}: wrap these within {PAGE_COLUMNS} columns:\n  " + "\n  ".join(wide)
+
+
 @pytest.mark.parametrize("md", MD, ids=lambda p: p.name)
 def test_setup_cells_are_collapsed(md: Path):
     code = [c for c in jupytext.read(md).cells if c.cell_type == "code"]
