@@ -47,7 +47,7 @@ __all__ = [
 
 #: The environment variable that forces a precision (``auto`` or unset: the table decides).
 PRECISION_ENV = "GAN_BOOK_PRECISION"
-#: The precisions a plan can name: full 32-bit floats and the two 16-bit formats.
+#: Every precision a plan can name (full 32-bit floats and the two 16-bit formats).
 PRECISIONS = ("float32", "bfloat16", "float16")
 _KINDS = ("cpu", "cuda", "mps")
 _KERAS_POLICIES = {"float32": "float32", "bfloat16": "mixed_bfloat16", "float16": "mixed_float16"}
@@ -90,7 +90,7 @@ class DevicePlan:
 
     @property
     def keras_policy(self) -> str:
-        """The Keras policy: ``float32``, ``mixed_bfloat16`` or ``mixed_float16``."""
+        """The matching Keras policy (``float32``, ``mixed_bfloat16`` or ``mixed_float16``)."""
         return _KERAS_POLICIES[self.precision]
 
     def describe(self) -> str:
