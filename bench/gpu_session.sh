@@ -2,7 +2,8 @@
 # One prepared GPU session: measures the book on the GPU of this machine in at most 8 minutes.
 #
 #   bash bench/gpu_session.sh OUT_DIR           # the real session (full profile)
-#   bash bench/gpu_session.sh OUT_DIR --smoke   # the same steps in seconds on a CPU (the tests)
+#   bash bench/gpu_session.sh OUT_DIR --smoke   # the same steps in seconds on a CPU (the tests;
+#                                               # the speed steps time a few rows, not all)
 #
 # Needs only PyTorch (no TensorFlow, no Jupyter) and the datasets in GAN_BOOK_DATA (default:
 # ./data beside the repository root, then ../shared/data). Python packages that the machine
@@ -39,15 +40,19 @@ if [ -z "${GAN_BOOK_DATA:-}" ]; then
   done
 fi
 fast=(--rounds 5 --round-images 12800)
+some=()  # every row (the full session); the smoke run times a few, which is enough not to rot
 if [ "$mode" = "--smoke" ]; then
   export GAN_BOOK_PROFILE=smoke
   fast=(--rounds 2 --round-images 256 --profile smoke)
+  some=(--rows "+ channels-last" "+ CUDA graphs")
 else
   export GAN_BOOK_PROFILE=full
 fi
 other=$("$py" -c 'from companion.torch_utils import device_plan, pick_device
 print("bfloat16" if device_plan(pick_device()).half == "float16" else "float16")' 2>/dev/null)
 other=${other:-float16}
+other_rows=("+ $other")
+[ "$mode" = "--smoke" ] || other_rows+=("all together")
 
 failed=0
 : >"$out/summary.txt"
@@ -70,11 +75,11 @@ step() {  # step NAME LIMIT COMMAND...: run it with a time limit, log it, one su
 
 step device "${LIMIT_DEVICE:-20}" "$py" bench/gpu_steps.py device "$out/device.json"
 step fast "${LIMIT_FAST:-150}" "$py" bench/fast_training.py --framework pytorch "${fast[@]}" \
-  --out "$out/fast_pytorch.json"
+  "${some[@]}" --out "$out/fast_pytorch.json"
 step chapter6 "${LIMIT_CHAPTER6:-180}" "$py" bench/gpu_steps.py chapter \
   chapters/06_dcgan_pytorch.ipynb "$out/chapter06_pytorch.json"
 step other "${LIMIT_OTHER:-90}" env GAN_BOOK_PRECISION="$other" "$py" bench/fast_training.py \
-  --framework pytorch "${fast[@]}" --rows "+ $other" "all together" \
+  --framework pytorch "${fast[@]}" --rows "${other_rows[@]}" \
   --out "$out/fast_pytorch_$other.json"
 step ddp "${LIMIT_DDP:-40}" "$py" bench/gpu_steps.py ddp "$out/ddp.json"
 echo "gpu_session: $((5 - failed)) of 5 steps ok, results in $out" | tee -a "$out/summary.txt"
