@@ -13,6 +13,7 @@ script cannot run it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -21,7 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Cell", "code_cells", "cells_before", "as_python", "new_namespace", "run_cells"]
+__all__ = [
+    "Cell",
+    "code_cells",
+    "cells_before",
+    "as_python",
+    "new_namespace",
+    "run_cells",
+    "write_files",
+]
 
 
 @dataclass(frozen=True)
@@ -123,3 +132,17 @@ def run_cells(
         if after is not None:
             after(cell, namespace)
     return seconds
+
+
+def write_files(notebook: Path, directory: Path) -> list[Path]:
+    """Run the notebook's ``%%writefile`` cells in ``directory`` (as the notebook does in its own
+    folder); returns the files they wrote, in order, each once."""
+    cells = [c for c in code_cells(notebook) if c.source.startswith("%%writefile")]
+    for cell in cells:
+        (directory / cell.source.split("\n", 1)[0].split()[-1]).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    with contextlib.chdir(directory):
+        run_cells(cells, {}, notebook.name)
+    written = [directory / c.source.split("\n", 1)[0].split()[-1] for c in cells]
+    return list(dict.fromkeys(written))

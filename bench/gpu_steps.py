@@ -106,9 +106,7 @@ def ddp() -> tuple[dict, str]:
         full=["--steps=20", "--batch=256"], smoke=["--steps=3", "--batch=64", "--images=512"]
     )
     with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):
-        Path("artifacts/ch11_pytorch").mkdir(parents=True)
-        writes = [c for c in chapter_code.code_cells(CH11) if c.source.startswith("%%writefile")]
-        chapter_code.run_cells(writes, {}, CH11.name)
+        chapter_code.write_files(CH11, Path(scratch))
         plans = {"1 process": (1, ["--sync-bn"] if gpus else [])}
         if gpus >= 2:
             plans["2 processes"] = (2, ["--sync-bn"])

@@ -57,6 +57,10 @@ def shape_problems(text: str) -> list[str]:
     return problems
 
 
+def _code_cells(md: Path) -> list:
+    return [c for c in jupytext.read(md).cells if c.cell_type == "code"]
+
+
 @pytest.mark.parametrize("md", MD, ids=lambda p: p.name)
 def test_chapter_has_the_teaching_shape(md: Path):
     problems = shape_problems(_markdown(md))
@@ -65,7 +69,7 @@ def test_chapter_has_the_teaching_shape(md: Path):
 
 @pytest.mark.parametrize("md", MD, ids=lambda p: p.name)
 def test_code_cells_are_short(md: Path):
-    code = [c for c in jupytext.read(md).cells if c.cell_type == "code"]
+    code = _code_cells(md)
     long = [
         f"code cell {i} has {len(c.source.splitlines())} lines: {c.source.splitlines()[0]!r}"
         for i, c in enumerate(code, 1)
@@ -84,7 +88,7 @@ PAGE_COLUMNS = 79
 
 @pytest.mark.parametrize("md", MD, ids=lambda p: p.name)
 def test_code_fits_the_page_install_cells_included(md: Path):
-    code = [c for c in jupytext.read(md).cells if c.cell_type == "code"]
+    code = _code_cells(md)
     wide = [
         f"code cell {i}: {len(line)} columns: {line.strip()[:60]!r}"
         for i, c in enumerate(code, 1)

@@ -10,7 +10,6 @@ once.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,13 +29,9 @@ def ddp_script(directory: Path) -> Path:
     """Run the chapter's ``%%writefile`` cells in ``directory``; returns the script they wrote."""
     cells = [c for c in chapter_code.code_cells(CHAPTER) if c.source.startswith("%%writefile")]
     assert ["-a" in c.source.splitlines()[0] for c in cells] == [False] + [True] * (len(cells) - 1)
-    (directory / "artifacts" / "ch11_pytorch").mkdir(parents=True)
-    here = Path.cwd()
-    os.chdir(directory)
-    try:
-        chapter_code.run_cells(cells, {}, "chapter 11")
-    finally:
-        os.chdir(here)
+    assert chapter_code.write_files(CHAPTER, directory) == [
+        directory / "artifacts" / "ch11_pytorch" / "ddp_dcgan.py"
+    ]
     return directory / "artifacts" / "ch11_pytorch" / "ddp_dcgan.py"
 
 
