@@ -10,9 +10,10 @@ and ends with the one-line run summary of :class:`companion.settings.RunReport`
 full-profile run stored in its ``.ipynb``, are the data of the results page: this module reads
 them from each notebook in :data:`CHAPTERS`, adds the peer results stored by ``bench/`` and the
 chapters themselves, and writes a Markdown table to ``book/_generated/results_table.md``, which
-``book/results.md`` includes. Nothing in the table is typed by hand; a rerun of a chapter
-changes it at the next build. ``tests/test_results_page.py`` checks the reading against the
-notebooks. Run it as a script to print the table::
+``book/results.md`` includes. Chapters 9 and 11 measure without a bar (they compare); their
+rows come from the tables they print (:data:`MEASURES`). Nothing in the table is typed by hand;
+a rerun of a chapter changes it at the next build. ``tests/test_results_page.py`` checks the
+reading against the notebooks. Run it as a script to print the table::
 
     python book/_ext/results.py
 """
@@ -41,25 +42,48 @@ CHAPTERS = [
     ("chapters/06_dcgan_tensorflow.ipynb", "6 · DCGAN, Fashion-MNIST", "TensorFlow"),
     ("chapters/08_conditional_pytorch.ipynb", "8 · conditional DCGAN", "PyTorch"),
     ("chapters/08_conditional_tensorflow.ipynb", "8 · conditional DCGAN", "TensorFlow"),
+    (
+        "chapters/09_evaluating.ipynb",
+        "9 · the book's generators, judged again",
+        "PyTorch and Keras",
+    ),
     ("chapters/10_stabilising_pytorch.ipynb", "10 · stabilising a DCGAN", "PyTorch"),
     ("chapters/10_stabilising_tensorflow.ipynb", "10 · stabilising a DCGAN", "TensorFlow"),
+    ("chapters/11_fast_pytorch.ipynb", "11 · training fast", "PyTorch"),
+    ("chapters/11_fast_tensorflow.ipynb", "11 · training fast", "TensorFlow"),
 ]
+#: chapters that train no model against a quality bar, and why they have no line
+NOT_MEASURED = {
+    "chapters/02_minimax.ipynb": "theory: checks identities, trains no model",
+    "chapters/07_saving_pytorch.ipynb": "saves and loads files, trains no model to a bar",
+    "chapters/07_saving_tensorflow.ipynb": "saves and loads files, trains no model to a bar",
+}
 
 AGAINST = re.compile(
     r"^(?P<indent>\s*)(?P<metric>\S.*?) (?P<value>-?[\d.]+): bar (?P<sign><=|>=) (?P<bar>\S+) "
     r"(?P<met>met|NOT met); target (?:<=|>=) (?P<target>\S+) (?P<reached>reached|not reached)$"
 )
-VARIANT = re.compile(r"^(?P<variant>\S[^:]*?)(?: \(best\))?:$")  # "one-hot (best):"
+VARIANT = re.compile(r"^(?P<variant>\S[^:]*?)(?P<best> \(best\))?:$")  # "one-hot (best):"
 SUMMARY = re.compile(r"^profile=(?P<profile>\w+) device=(?P<device>.+?) wall=(?P<wall>[\d.]+)s ")
 # chapter 8 sets its result beside chapter 6's stored run at as many images seen
 CH6_AT_EQUAL = re.compile(
     r"^chapter 6 \(unconditional\) at (?P<images>[\d,]+) images seen: FD/baseline (?P<fd>[\d.]+);"
 )
+# a target relative to another run:
+# "combined: 1.13x lower than chapter 6 at 256k images (aim: 1.5x)"
+RELATIVE = re.compile(
+    r"^(?P<what>.+?): [\d.]+x lower than (?P<ref>chapter \d+) at (?P<at>\S+) images "
+    r"\(aim: (?P<aim>[\d.]+)x\)$"
+)
+# a check of a chapter's own track: "one-hot step 16,000: FD/baseline    5.4, accuracy 89.9%"
+TRACK = re.compile(r"^(?P<variant>.*?)\s*step\s+(?P<step>[\d,]+): FD/baseline\s+(?P<fd>[\d.]+)")
 #: the peer trained beside a chapter by bench/peers.py: notebook prefix -> (name, result file)
 PEER_FILES = {
     "05_mlp_mnist": ("article's MLP", ROOT / "bench" / "results" / "peer_mlp_article.json"),
     "06_dcgan": ("TF tutorial's DCGAN", ROOT / "bench" / "results" / "peer_dcgan_tutorial.json"),
 }
+ASSERTED = "the bar"  # what a row's "asserted" column says when the full run asserts its bar
+PRINTED = "no, printed only"
 
 
 class ResultsError(RuntimeError):
@@ -75,7 +99,7 @@ class Row:
     variant: str  # "" or e.g. "one-hot" when a chapter compares several models
     metric: str
     value: str
-    sign: str
+    sign: str  # "<=", ">=" or "" (a measure without a bar)
     bar: str
     bar_met: bool
     target: str
@@ -84,6 +108,9 @@ class Row:
     device: str
     wall_s: float
     notebook: str
+    asserted: str = ASSERTED  # what the full run asserts about the row (ASSERTED, PRINTED, a claim)
+    reference: str = ""  # what a relative target is relative to
+    verdict: bool = True  # read from a quality.against line (False: from a chapter's table)
 
 
 def stored_lines(notebook: Path) -> list[str]:
@@ -97,65 +124,236 @@ def stored_lines(notebook: Path) -> list[str]:
     return lines
 
 
-def _peer(lines: list[str], notebook: str, metric: str) -> str:
-    """The peer's result at the same budget, where the book stores one, for an FD measure."""
-    if not metric.startswith("FD"):
+def code_source(notebook: Path) -> str:
+    """The code cells of ``notebook``, joined: where the page reads what a chapter asserts."""
+    cells = json.loads(notebook.read_text())["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+def rounded(number: str) -> str:
+    """A bar or target as the table shows it: three significant digits at most (36.4667 -> 36.5)."""
+    return f"{float(number):.3g}"
+
+
+def _kilo(images: float) -> str:
+    return f"{images / 1e3:,.0f} k"
+
+
+def _own_last_checks(lines: list[str]) -> dict[str, float]:
+    """The last check of each variant's track that a chapter printed ("" for a single model)."""
+    return {m["variant"]: float(m["fd"]) for m in map(TRACK.match, lines) if m}
+
+
+def _peer(lines: list[str], row: Row) -> str:
+    """The peer at the same budget, best beside best and last check beside last, for FD rows.
+
+    A chapter's result is its kept generator: the best of its checks, measured again. So the
+    peer's best check comes first; then the peer's last check beside the chapter's own last.
+    """
+    if not row.metric.startswith("FD"):
         return ""
     for prefix, (name, path) in PEER_FILES.items():
-        if prefix in notebook and path.exists():
-            peer = json.loads(path.read_text())
-            best_images, best = min(peer["peer_track"], key=lambda p: p[1])
-            images, final = peer["peer_track"][-1]
+        if prefix in row.notebook and path.exists():
+            data = json.loads(path.read_text())
+            best_images, best = min(data["peer_track"], key=lambda p: p[1])
+            images, final = data["peer_track"][-1]
+            own = data["book"][row.framework.lower()]["track"][-1][1]
             return (
-                f"{name}: {final:.1f} after {images / 1e3:,.0f} k images (its best: {best:.1f}, "
-                f"after {best_images / 1e3:.0f} k)"
+                f"{name}: best {best:.1f} (at {_kilo(best_images)} images) · last {final:.1f} "
+                f"(at {_kilo(images)}; this run's last check: {own:.1f})"
             )
     for line in lines:
         match = CH6_AT_EQUAL.match(line)
         if match:
-            return f"chapter 6 (unconditional): {match['fd']}"
+            steps = int(match["images"].replace(",", "")) // 64  # chapter 6's batch of 64
+            track = chapter6_track(row.framework.lower())
+            best = min(fd for step, fd in track.items() if step <= steps)
+            own = _own_last_checks(lines).get(row.variant)
+            mine = f"; this run's last check: {own:.1f}" if own is not None else ""
+            return (
+                f"chapter 6 (unconditional), first {_kilo(steps * 64)} images: best {best:.1f} · "
+                f"last {match['fd']}{mine}"
+            )
     return ""
 
 
-def read_chapter(notebook: str, chapter: str, framework: str) -> list[Row]:
-    """The rows of one chapter: one per ``against`` line its stored run printed."""
-    path = ROOT / notebook
-    if not path.exists():
-        raise ResultsError(f"{notebook} does not exist: update CHAPTERS in {__file__}")
-    lines = stored_lines(path)
+def chapter6_track(framework: str) -> dict[int, float]:
+    """Chapter 6's stored FD ratio at each check (step -> ratio) of the given framework."""
+    lines = stored_lines(ROOT / "chapters" / f"06_dcgan_{framework}.ipynb")
+    return {int(m["step"].replace(",", "")): float(m["fd"]) for m in map(TRACK.match, lines) if m}
+
+
+def _summary(notebook: str, lines: list[str]) -> re.Match:
     summaries = [m for m in map(SUMMARY.match, lines) if m]
     if not summaries or summaries[-1]["profile"] != "full":
         raise ResultsError(
             f"{notebook} stores no full-profile run summary (profile=full ... wall=...): run it "
             "with `make execute NB=...` so that the results page shows a real run"
         )
-    facts = summaries[-1]
-    rows, variant = [], ""
+    return summaries[-1]
+
+
+def _verdict_rows(lines: list[str], base: dict) -> list[Row]:
+    """One row per ``quality.against`` line; under a variant header only "(best)" is asserted."""
+    relative = [m for m in map(RELATIVE.match, lines) if m]
+    rows, variant, best = [], "", False
     for line in lines:
         header = VARIANT.match(line)
         if header and not AGAINST.match(line):
-            variant = header["variant"]
+            variant, best = header["variant"], bool(header["best"])
             continue
         match = AGAINST.match(line)
-        if match:
+        if not match:
+            continue
+        under = variant if match["indent"] else ""
+        reference = next(
+            (
+                f"{m['aim']}× below {m['ref']}'s {float(match['target']) * float(m['aim']):.3g} "
+                f"at {m['at']} images"
+                for m in relative
+                if match["metric"].endswith(m["what"])
+            ),
+            "",
+        )
+        row = Row(
+            variant=under,
+            metric=match["metric"],
+            value=match["value"],
+            sign=match["sign"],
+            bar=match["bar"],
+            bar_met=match["met"] == "met",
+            target=match["target"],
+            target_reached=match["reached"] == "reached",
+            peer="",
+            asserted=ASSERTED if not under or best else PRINTED,
+            reference=reference,
+            **base,
+        )
+        rows.append(_with_peer(row, lines))
+    return rows
+
+
+def _with_peer(row: Row, lines: list[str]) -> Row:
+    return Row(**{**row.__dict__, "peer": _peer(lines, row)})
+
+
+def _measure(metric: str, value: str, base: dict, **extra) -> Row:
+    """A row of a chapter that compares rather than grades: no bar, no target."""
+    fields = dict(sign="", bar="", bar_met=False, target="", target_reached=False, peer="")
+    fields.update(asserted=PRINTED, variant="", verdict=False)
+    fields.update(extra)
+    return Row(metric=metric, value=value, **fields, **base)
+
+
+def _chapter9_rows(lines: list[str], source: str, base: dict) -> list[Row]:
+    """Chapter 9: each book generator's FD ratio (its one fixed split) and its share of copies.
+
+    The FD ratio is set beside the one the generator's own chapter printed (its metadata); the
+    share of images closer to a training image than real ones is asserted against NOVEL_BAR.
+    """
+    novel = re.search(r"^NOVEL_BAR = ([\d.]+)", source, re.M)
+    if not novel:
+        raise ResultsError("chapter 9's code defines no NOVEL_BAR")
+    own = dict(re.findall(r"^(ch[78] [^:]+): .*'fd_ratio': ([\d.]+)", "\n".join(lines), re.M))
+    head = next(
+        (i for i, line in enumerate(lines) if line.startswith("subject ") and "FD_inf" in line),
+        None,
+    )
+    rows = []
+    for line in lines[head + 1 :] if head is not None else []:
+        m = re.match(
+            r"^(?P<name>ch[78] .+?)\s+(?P<ratio>[\d.]+)\s+-?[\d.]+(?:\s+[\d.]+){4}"
+            r"\s+[\d.]+\s+[\d.]+%\s+(?P<px>[\d.]+)%\s+(?P<ft>[\d.]+)%$",
+            line,
+        )
+        if not m:
+            continue
+        peer = (
+            f"its own chapter's measure (five splits): {float(own[m['name']]):.2f}"
+            if m["name"] in own
+            else ""
+        )
+        rows.append(
+            _measure(f"{m['name']}: FD / baseline, one fixed split", m["ratio"], base, peer=peer)
+        )
+        copies = max(float(m["px"]), float(m["ft"])) / 100
+        rows.append(
+            _measure(
+                f"{m['name']}: share closer to a training image than real",
+                f"{copies:.3f}",
+                base,
+                sign="<=",
+                bar=novel[1],
+                bar_met=copies <= float(novel[1]),
+                asserted=ASSERTED,
+            )
+        )
+    return rows
+
+
+def _chapter11_rows(lines: list[str], source: str, base: dict) -> list[Row]:
+    """Chapter 11: the FD ratio after as many images, two seeds, and the speed of all together.
+
+    The rows whose FD range the chapter asserts to lie above chapter 6's loop are read from its
+    code (``for k in (...): assert rows[k]["fd_ratio_range"][0] > high6``); speed depends on the
+    device and is printed, never asserted.
+    """
+    claimed = re.search(
+        r"for k in \((?P<rows>[^)]*)\):\n\s+assert rows\[k\]\[\"fd_ratio_range\"\]\[0\] > high6",
+        source,
+    )
+    worse = set(re.findall(r'"([^"]+)"', claimed["rows"])) if claimed else set()
+    rows = []
+    for line in lines:
+        m = re.match(r"^\s+(?P<row>.+?): FD ratio\s+(?P<lo>[\d.]+)-\s*(?P<hi>[\d.]+) \(", line)
+        if m:
             rows.append(
-                Row(
-                    chapter=chapter,
-                    framework=framework,
-                    variant=variant if match["indent"] else "",
-                    metric=match["metric"],
-                    value=match["value"],
-                    sign=match["sign"],
-                    bar=match["bar"],
-                    bar_met=match["met"] == "met",
-                    target=match["target"],
-                    target_reached=match["reached"] == "reached",
-                    peer=_peer(lines, notebook, match["metric"]),
-                    device=facts["device"],
-                    wall_s=float(facts["wall"]),
-                    notebook=notebook,
+                _measure(
+                    f"{m['row']}: FD / baseline at equal images, two seeds",
+                    f"{m['lo']}–{m['hi']}",
+                    base,
+                    asserted="range above chapter 6's loop, both seeds"
+                    if m["row"] in worse
+                    else PRINTED,
                 )
             )
+    for line in lines:
+        m = re.match(r"^\s*all together: (?P<x>[\d.]+)x chapter 6's loop.*, (?P<v>[a-z -]+)$", line)
+        if m:
+            rows.append(
+                _measure(
+                    "all together: speed, × chapter 6's loop",
+                    f"{m['x']} ({m['v']})",
+                    base,
+                    asserted="no, printed only (depends on the device)",
+                )
+            )
+    return rows
+
+
+#: chapters that measure without bars: notebook prefix -> reader of their printed tables
+MEASURES = {"09_evaluating": _chapter9_rows, "11_fast": _chapter11_rows}
+
+
+def read_chapter(notebook: str, chapter: str, framework: str) -> list[Row]:
+    """The rows of one chapter: one per ``against`` line its stored run printed, or, for a
+    chapter in :data:`MEASURES`, the measures its tables printed."""
+    path = ROOT / notebook
+    if not path.exists():
+        raise ResultsError(f"{notebook} does not exist: update CHAPTERS in {__file__}")
+    lines = stored_lines(path)
+    facts = _summary(notebook, lines)
+    base = dict(
+        chapter=chapter,
+        framework=framework,
+        device=facts["device"],
+        wall_s=float(facts["wall"]),
+        notebook=notebook,
+    )
+    reader = next((r for prefix, r in MEASURES.items() if prefix in notebook), None)
+    rows = _verdict_rows(lines, base)
+    if reader is not None:
+        rows += reader(lines, code_source(path), base)
     if not rows:
         raise ResultsError(
             f"{notebook} stores no verdict line of quality.against "
@@ -187,23 +385,36 @@ def short_device(device: str) -> str:
     return f"CPU, {cores['n']} cores" if cores else device
 
 
+def bar_cell(row: Row) -> str:
+    """``"≤ 12 ✓"``; ``"—"`` for a measure without a bar."""
+    if not row.sign:
+        return "—"
+    return f"{'≤' if row.sign == '<=' else '≥'} {rounded(row.bar)} {'✓' if row.bar_met else '✗'}"
+
+
+def target_cell(row: Row) -> str:
+    """``"≤ 8 ✗"``, with what a relative target is relative to; ``"—"`` without a target."""
+    if not row.target:
+        return "—"
+    sign = "≤" if row.sign == "<=" else "≥"
+    cell = f"{sign} {rounded(row.target)} {'✓' if row.target_reached else '✗'}"
+    return f"{cell} ({row.reference})" if row.reference else cell
+
+
 def table(rows: list[Row]) -> str:
     """The Markdown table of ``rows``, one line per measure (✓ met or reached, ✗ not)."""
     head = (
-        "| chapter | measure | result | bar | target | peer at equal budget | run |\n"
-        "|---|---|---:|---|---|---|---|\n"
+        "| chapter | measure | result | bar | target | asserted | peer, best and last | run |\n"
+        "|---|---|---:|---|---|---|---|---|\n"
     )
     body, previous = [], None
     for r in rows:
         first = r.notebook != previous  # chapter and run shown once per notebook
         previous = r.notebook
         measure = f"{r.variant}: {r.metric}" if r.variant else r.metric
-        sign = "≤" if r.sign == "<=" else "≥"
-        bar = f"{sign} {r.bar} {'✓' if r.bar_met else '✗'}"
-        target = f"{sign} {r.target} {'✓' if r.target_reached else '✗'}"
         body.append(
-            f"| {_link(r) if first else ''} | {measure} | {r.value} | {bar} | {target} | "
-            f"{r.peer or '—'} | {run(r) if first else ''} |"
+            f"| {_link(r) if first else ''} | {measure} | {r.value} | {bar_cell(r)} | "
+            f"{target_cell(r)} | {r.asserted} | {r.peer or '—'} | {run(r) if first else ''} |"
         )
     return head + "\n".join(body) + "\n"
 
