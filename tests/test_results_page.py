@@ -119,6 +119,30 @@ def test_conditional_rows_set_chapter_6_beside():
         assert f"best {best:.1f} · last {track[steps]:.1f}; this run's last check: " in r.peer
 
 
+def test_fd_ratios_show_the_range_of_their_splits():
+    """Two decimals hide how far one split of the reference moves a ratio (#31 item 8)."""
+    rows = [r for r in results.read_all() if r.verdict and r.metric.startswith("FD / baseline")]
+    with_splits = [r for r in rows if r.spread]
+    assert {r.notebook for r in with_splits} >= {
+        f"chapters/{c}_{f}.ipynb"
+        for c in ("05_mlp_mnist", "06_dcgan", "08_conditional")
+        for f in ("pytorch", "tensorflow")
+    }
+    for r in with_splits:
+        lo, hi = map(float, r.spread.removeprefix("splits ").split("–"))
+        assert lo <= float(r.value) <= hi
+    for r in (r for r in with_splits if r.variant):  # each style's own report, not the other's
+        report = next(
+            line
+            for line in results.stored_lines(ROOT / r.notebook)
+            if line.startswith(f"{r.variant}: ") and "(splits: " in line
+        )
+        assert (
+            f"ratio {r.value} (splits: {r.spread.removeprefix('splits ')})".replace("–", "-")
+            in report
+        )
+
+
 def test_only_the_best_style_is_marked_asserted():
     ch8 = [r for r in results.read_all() if "08_conditional" in r.notebook]
     assert {r.asserted for r in ch8 if r.variant == "one-hot"} == {results.ASSERTED}
@@ -172,7 +196,7 @@ def test_the_built_page_shows_every_row():
         else:
             assert cells[0] == "" and cells[7] == ""
         previous = r.notebook
-        assert cells[1].endswith(r.metric) and cells[2] == r.value
+        assert cells[1].endswith(r.metric) and cells[2] == results.result_cell(r)
         sign = "≤" if r.sign == "<=" else "≥"
         assert cells[3] == (
             f"{sign} {results.rounded(r.bar)} " + "✗✓"[r.bar_met] if r.sign else "—"

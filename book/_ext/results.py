@@ -76,6 +76,8 @@ RELATIVE = re.compile(
     r"\(aim: (?P<aim>[\d.]+)x\)$"
 )
 # a check of a chapter's own track: "one-hot step 16,000: FD/baseline    5.4, accuracy 89.9%"
+# the spread of an FD ratio over the splits of quality.evaluate: "ratio 5.35 (splits: 4.20-6.87)"
+SPLITS = re.compile(r"ratio (?P<ratio>[\d.]+) \(splits: (?P<lo>[\d.]+)-(?P<hi>[\d.]+)\)")
 TRACK = re.compile(r"^(?P<variant>.*?)\s*step\s+(?P<step>[\d,]+): FD/baseline\s+(?P<fd>[\d.]+)")
 #: the peer trained beside a chapter by bench/peers.py: notebook prefix -> (name, result file)
 PEER_FILES = {
@@ -111,6 +113,7 @@ class Row:
     asserted: str = ASSERTED  # what the full run asserts about the row (ASSERTED, PRINTED, a claim)
     reference: str = ""  # what a relative target is relative to
     verdict: bool = True  # read from a quality.against line (False: from a chapter's table)
+    spread: str = ""  # e.g. "splits 4.20–6.87": the range behind an FD ratio's two decimals
 
 
 def stored_lines(notebook: Path) -> list[str]:
@@ -233,8 +236,21 @@ def _verdict_rows(lines: list[str], base: dict) -> list[Row]:
     return rows
 
 
+def _spread(lines: list[str], row: Row) -> str:
+    """The per-split range of an FD ratio, from the report that printed the same ratio."""
+    if not row.metric.startswith("FD"):
+        return ""
+    for line in lines:
+        if row.variant and not line.startswith(f"{row.variant}: "):
+            continue
+        m = SPLITS.search(line)
+        if m and m["ratio"] == row.value:
+            return f"splits {m['lo']}–{m['hi']}"
+    return ""
+
+
 def _with_peer(row: Row, lines: list[str]) -> Row:
-    return Row(**{**row.__dict__, "peer": _peer(lines, row)})
+    return Row(**{**row.__dict__, "peer": _peer(lines, row), "spread": _spread(lines, row)})
 
 
 def _measure(metric: str, value: str, base: dict, **extra) -> Row:
@@ -385,6 +401,11 @@ def short_device(device: str) -> str:
     return f"CPU, {cores['n']} cores" if cores else device
 
 
+def result_cell(row: Row) -> str:
+    """``"5.35 (splits 4.20–6.87)"``: an FD ratio with the range of its splits, where known."""
+    return f"{row.value} ({row.spread})" if row.spread else row.value
+
+
 def bar_cell(row: Row) -> str:
     """``"≤ 12 ✓"``; ``"—"`` for a measure without a bar."""
     if not row.sign:
@@ -413,7 +434,7 @@ def table(rows: list[Row]) -> str:
         previous = r.notebook
         measure = f"{r.variant}: {r.metric}" if r.variant else r.metric
         body.append(
-            f"| {_link(r) if first else ''} | {measure} | {r.value} | {bar_cell(r)} | "
+            f"| {_link(r) if first else ''} | {measure} | {result_cell(r)} | {bar_cell(r)} | "
             f"{target_cell(r)} | {r.asserted} | {r.peer or '—'} | {run(r) if first else ''} |"
         )
     return head + "\n".join(body) + "\n"
