@@ -40,8 +40,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parent
 
 #: Test modules that `make check` leaves out for their time, not because they build the book:
-#: chapter 11's DistributedDataParallel script run four times under torchrun (about 25 s), and
-#: bench/gpu_session.sh run end to end in the smoke profile (about 60 s).
+#: chapter 11's DistributedDataParallel script refusing three launches under torchrun (about 15 s),
+#: and bench/gpu_session.sh run end to end in the smoke profile (about 30 s).
 SLOW_MODULES = {ROOT / "tests" / name for name in ("test_distributed.py", "test_gpu_session.py")}
 
 #: ``ARTIFACTS = Path("artifacts") / "ch07_pytorch"``: a chapter's artifacts folder.

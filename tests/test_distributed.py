@@ -1,11 +1,13 @@
-"""Chapter 11's DistributedDataParallel script computes what one process computes.
+"""Chapter 11's DistributedDataParallel script refuses what it cannot do, and the chapter's
+``torchrun`` helper shows a failing process's own error.
 
-The script is written by the chapter's ``%%writefile`` cells; this test runs those cells
-(``bench/chapter_code.py``), as the notebook does, and runs the script with ``torchrun`` on the
-CPU (gloo): two processes with a global batch of 64 must end with the same generator weights as
-one process that accumulates the same two micro-batches of 32, and, so that the comparison can
-fail, with measurably different weights from one process whose BatchNorm sees all 64 images at
-once.
+The script is written by the chapter's ``%%writefile`` cells; these tests run those cells
+(``bench/chapter_code.py``), as the notebook does, and run the script with ``torchrun`` on the
+CPU (gloo). That two processes end with the same generator weights as one process with the same
+two micro-batches, and measurably different weights from one process whose BatchNorm sees all 64
+images at once (so that the comparison can fail), is asserted by the chapter itself, in the cell
+that runs the three launches; nbval runs it in every `make test`, so this module does not start
+the same three launches again.
 """
 
 from __future__ import annotations
@@ -56,30 +58,6 @@ def _torchrun(script: Path, processes: int, out: Path, *options: str):
         *options,
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
-
-
-def _trained(state: dict) -> dict:
-    return {k: v for k, v in state.items() if "running" not in k and "num_batches" not in k}
-
-
-def test_two_processes_equal_one_process_with_the_same_micro_batches(script, tmp_path):
-    runs = {
-        "two": (2, ()),
-        "micro": (1, ("--micro=2",)),
-        "one_batch": (1, ()),
-    }
-    weights = {}
-    for name, (processes, options) in runs.items():
-        done = _torchrun(script, processes, tmp_path / f"{name}.pt", *options)
-        assert done.returncode == 0, done.stderr[-3000:]
-        weights[name] = _trained(torch.load(tmp_path / f"{name}.pt"))
-    assert len(weights["two"]) == 7  # every conv weight and BatchNorm scale and shift of G
-    for k, v in weights["two"].items():
-        torch.testing.assert_close(v, weights["micro"][k], rtol=0, atol=1e-6)
-    differences = [
-        (v - weights["one_batch"][k]).abs().max().item() for k, v in weights["two"].items()
-    ]
-    assert max(differences) > 1e-4  # BatchNorm over 32 images is not BatchNorm over 64
 
 
 def test_a_batch_that_does_not_split_is_refused_with_a_reason(script, tmp_path):
