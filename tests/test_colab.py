@@ -2,13 +2,16 @@
 imports (in its cells, or in code it hands to a fresh Python process as a string) and each module
 it needs without importing it (torch.onnx.export needs onnx and onnxscript) must be preinstalled
 on Colab (tests/colab_preinstalled.txt) or installed by the chapter's first cell: companion, its
-dependencies and the extras the cell names, read from pyproject.toml."""
+dependencies and the extras the cell names, read from pyproject.toml. An extra must not need a
+framework distribution (torch, torchvision, ...) that Colab lacks: pip would replace Colab's build.
+The pages that tell readers what the install cells install say what the cells say."""
 
 from __future__ import annotations
 
 import ast
 import functools
 import importlib.metadata
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -18,7 +21,15 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.colab_stack import ROOT, colab_preinstalled, installed_by_cell, project
+from tests.colab_stack import (
+    ROOT,
+    colab_preinstalled,
+    extra_problems,
+    extras_by_chapter,
+    install_sentences,
+    installed_by_cell,
+    project,
+)
 
 MD = sorted((ROOT / "chapters").glob("*.md"))
 
@@ -85,10 +96,81 @@ def _code_cells(md: Path) -> list[str]:
 
 def test_colab_list_names_the_frameworks():
     colab = colab_preinstalled()
-    for name in ("python", "torch", "tensorflow", "keras", "numpy", "matplotlib"):
+    for name in ("python", "torch", "torchvision", "tensorflow", "keras", "numpy", "matplotlib"):
         assert name in colab, f"tests/colab_preinstalled.txt lacks {name}"
     assert not {"onnx", "onnxscript", "onnxruntime"} & set(colab), (
         "Colab does not preinstall the ONNX stack"
+    )
+
+
+def test_extras_find_their_framework_on_colab():
+    problems = extra_problems(colab_preinstalled())
+    assert not problems, "\n".join(problems)
+
+
+def test_the_extra_check_can_fail():
+    colab = colab_preinstalled()
+    without = {name: version for name, version in colab.items() if name != "torchvision"}
+    assert extra_problems(without, {"inception": ["pytorch-fid>=0.3"]}) == [
+        "the `inception` extra needs torchvision (through pytorch-fid), which Colab does not "
+        "preinstall (tests/colab_preinstalled.txt): pip would install it from PyPI and replace "
+        "Colab's framework build"
+    ]
+    assert extra_problems(colab, {"new": ["torchvision>=99"]}) == [
+        f"the `new` extra needs torchvision>=99, and Colab has {colab['torchvision']}: pip would "
+        "replace it"
+    ]
+    assert extra_problems(colab, {"fine": ["onnx>=1.16", "torch>=2.4"]}) == []
+
+
+#: the pages that tell a reader what a chapter's install cell installs
+PAGES = ("book/preface.md", "README.md", "book/testing.md")
+INSTALL_SENTENCE = re.compile(
+    r"chapters? [\d, and]+?(?: \((?:PyTorch|TensorFlow)\))? installs? `gan-book-companion\[\w+\]`"
+)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_say_which_chapters_install_which_extra(page: str):
+    text = " ".join((ROOT / page).read_text(encoding="utf-8").split())
+    said, truth = set(INSTALL_SENTENCE.findall(text)), install_sentences()
+    assert said == truth, (
+        f"{page} must say exactly what the install cells install (their first code cells): "
+        f"missing {sorted(truth - said)}, stale {sorted(said - truth)}"
+    )
+    stale = re.search(r"installs? [^.]*\band nothing else\b", text)
+    assert not stale, f"{page}: {stale[0]!r}, but some install cells ask for extras"
+
+
+def test_install_sentences_follow_the_cells():
+    cells = {
+        "03_shape_2d_pytorch": set(),
+        "04_one_hot_pytorch": {"onnx"},
+        "04_one_hot_tensorflow": set(),
+        "07_saving_pytorch": {"onnx"},
+        "09_evaluating": {"inception"},
+    }
+    assert install_sentences(cells) == {
+        "chapters 4 and 7 (PyTorch) install `gan-book-companion[onnx]`",
+        "chapter 9 installs `gan-book-companion[inception]`",
+    }
+    cells["05_mlp_mnist_tensorflow"] = {"onnx"}
+    assert "chapters 4, 5 and 7 install `gan-book-companion[onnx]`" in install_sentences(cells)
+    assert extras_by_chapter()["01_what_is_a_gan"] == set()
+
+
+def test_the_colab_imitation_installs_colabs_frameworks_and_each_cells_extras():
+    recipe = (ROOT / "book/testing.md").read_text(encoding="utf-8").split("## Imitating Colab")[1]
+    colab = colab_preinstalled()
+    for name in ("torch", "torchvision", "tensorflow", "keras"):
+        minor = ".".join(colab[name].split(".")[:2])
+        assert f'"{name}=={minor}.*"' in recipe, (
+            f"book/testing.md's Colab imitation must install {name}=={minor}.* "
+            "(Colab's version, tests/colab_preinstalled.txt)"
+        )
+    assert '"/tmp/colabclone$extras"' in recipe, (
+        "the imitation must install, before each chapter, companion with the extras that "
+        "chapter's first cell names"
     )
 
 
