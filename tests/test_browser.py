@@ -169,6 +169,7 @@ async () => {
     img.loading = "eager";
     return img.decode().catch(() => null);
   }));
+  await document.fonts.ready;  // the web fonts that typesetting and icons asked for
   const text = document.body.cloneNode(true);
   text.querySelectorAll("pre, code, script, style, textarea, mjx-container, .MathJax")
     .forEach(n => n.remove());
@@ -267,8 +268,9 @@ def test_page_renders(path: str, site: tuple[Path, str], browser) -> None:
         ),
     )
     try:
+        # `load`: the page's scripts, styles and images; _INSPECT then waits for what loads
+        # after it (MathJax's typesetting and its fonts, lazy images), so no fixed idle wait
         page.goto(base + path, wait_until="load", timeout=60_000)
-        page.wait_for_load_state("networkidle", timeout=60_000)
         seen = page.evaluate(_INSPECT)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(
