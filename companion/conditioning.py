@@ -247,8 +247,8 @@ def evaluate_per_class(
     Args:
         generated: images ``(N, ...)`` as :func:`companion.quality.evaluate` takes them.
         requested: the label each image was generated for, ``(N,)``.
-        reference: held-out real images (:func:`companion.quality.reference_images`).
-        reference_labels: their classes (:func:`companion.quality.reference_labels`).
+        reference: held-out real images (:func:`companion.classifier.reference_images`).
+        reference_labels: their classes (:func:`companion.classifier.reference_labels`).
         dataset: which classifier judges them.
         n_classes: number of classes.
 

@@ -251,7 +251,7 @@ def load_for_training(
         max_images: keep at most this many images (the first ones), or all when ``None``.
         exclude_test: indices into the test split to leave out whenever the images come from
             the test split (the quality yardstick's held-out reference,
-            :func:`companion.quality.held_out_indices`), so a generator is never judged against
+            :func:`companion.classifier.held_out_indices`), so a generator is never judged against
             images it trained on. Ignored for the training split.
 
     Returns:

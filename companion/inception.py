@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from companion.quality import frechet_distance
+from companion.frechet import frechet_distance
 
 __all__ = ["InceptionUnavailable", "inception_features", "inception_fd"]
 
@@ -104,7 +104,7 @@ def inception_fd(
 
     Use the same number of images in both sets, and the same number for every generator you
     compare: like every FD, this one is biased upwards for small samples
-    (:func:`companion.quality.fd_by_size`).
+    (:func:`companion.frechet.fd_by_size`).
 
     Raises:
         InceptionUnavailable: pytorch-fid is not installed or its weights cannot be downloaded.

@@ -2,7 +2,7 @@
 
 A Frechet distance folds two different failures into one number: a generator that draws only
 a few kinds of images (mode collapse) and one that draws every kind badly. Nearest neighbours in
-a feature space (for example :func:`companion.quality.features`, 64 numbers per image) tell the
+a feature space (for example :func:`companion.classifier.features`, 64 numbers per image) tell the
 two apart:
 
 * **precision** and **recall** (Kynkaanniemi et al. 2019): around each real feature vector put

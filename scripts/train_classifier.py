@@ -16,7 +16,7 @@ Data split:
   split.
 * MNIST: the training split is not available on the offline machine where the stored weights were
   made, so the classifier trains on the test images with an *even* index (5,000) and reports
-  accuracy on the odd-indexed ones (5,000), which :func:`companion.quality.held_out_indices`
+  accuracy on the odd-indexed ones (5,000), which :func:`companion.classifier.held_out_indices`
   names. Those held-out images are the only MNIST images the yardstick compares generated ones
   with (FD reference and real-vs-real baseline), on every machine: the weights ship with the
   package, so a run on Colab with the 60,000 training images uses the same classifier and the same

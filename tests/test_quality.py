@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from companion import quality
+from companion import classifier, frechet, quality
 
 
 def _direct_fd(a: np.ndarray, b: np.ndarray) -> float:
@@ -113,7 +113,7 @@ def test_features_shape_and_input_forms(dataset):
 def test_numpy_forward_matches_torch():
     torch = pytest.importorskip("torch")
     wt = quality.classifier_weights("mnist")
-    x = quality._as_unit_range(_images(5))
+    x = classifier._as_unit_range(_images(5))
     t = torch.from_numpy(x)[:, None]
     w = {k: torch.from_numpy(v) for k, v in wt.items()}
     h = torch.max_pool2d(
@@ -155,7 +155,7 @@ def test_unknown_dataset():
 
 
 def test_missing_weights_say_what_to_do(monkeypatch, tmp_path):
-    monkeypatch.setattr(quality, "WEIGHTS_DIR", tmp_path)
+    monkeypatch.setattr(classifier, "_WEIGHTS_DIR", tmp_path)
     quality.classifier_weights.cache_clear()
     try:
         with pytest.raises(FileNotFoundError, match="train_classifier.py"):
@@ -243,7 +243,7 @@ def test_evaluate_baseline_uses_the_same_sample_size_and_several_splits(monkeypa
         sizes.append((len(a), len(b)))
         return real_fd(a, b)
 
-    monkeypatch.setattr(quality, "frechet_distance", spy)
+    monkeypatch.setattr(frechet, "frechet_distance", spy)  # what split_fds calls
     r = quality.evaluate(_images(60, seed=1), _images(300, seed=2), "mnist", splits=4)
     assert r.n == 60 and r.splits == 4
     assert sizes == [(60, 60)] * 8  # per split: baseline and generated-vs-real, n images each
@@ -313,18 +313,18 @@ def test_evaluate_remembers_reference_features_but_not_across_references(monkeyp
     ref_b[0, 0, 0] ^= 1  # one pixel differs: another reference
     fakes = rng.uniform(-1, 1, (20, 28, 28)).astype(np.float32)
     calls = []
-    real_features = quality.features
+    real_features = classifier.features
     monkeypatch.setattr(
-        quality, "features", lambda x, d: calls.append(len(x)) or real_features(x, d)
+        classifier, "features", lambda x, d: calls.append(len(x)) or real_features(x, d)
     )
-    monkeypatch.setattr(quality, "_REFERENCE_CACHE", {})
+    monkeypatch.setattr(classifier, "_REFERENCE_CACHE", {})
     first = quality.evaluate(fakes, ref_a, "mnist")
     again = quality.evaluate(fakes, ref_a, "mnist")
     assert calls == [40] and again.fd == first.fd and again.baseline == first.baseline
     other = quality.evaluate(fakes, ref_b, "mnist")
     assert calls == [40, 40] and other.baseline != first.baseline
     quality.evaluate(fakes, ref_a, "fashion-mnist")
-    assert calls == [40, 40, 40] and len(quality._REFERENCE_CACHE) == 2, "at most two kept"
+    assert calls == [40, 40, 40] and len(classifier._REFERENCE_CACHE) == 2, "at most two kept"
 
 
 # --- issue 32: bad arguments are named, and no measure returns a silent wrong number ------------
@@ -374,3 +374,37 @@ def test_evaluate_and_baseline_name_bad_splits(splits):
         quality.real_baseline(_images(10), "mnist", splits=splits)
     with pytest.raises(ValueError, match=r"n must be an integer of at least 2 .*; got 2\.5"):
         quality.real_baseline(_images(10), "mnist", n=2.5)
+
+
+# --- issue 30: the yardstick in small modules, the old names kept --------------------------------
+
+
+def test_quality_keeps_every_name_the_chapters_use():
+    """The split into classifier, frechet and class_spread left `quality.<name>` working: every
+    name a chapter, script or benchmark calls through `quality.` is still there, and is the
+    function of its new home (one object, not a copy)."""
+    import re
+    from pathlib import Path
+
+    from companion import class_spread
+
+    root = Path(__file__).resolve().parents[1]
+    sources = [*root.glob("chapters/*.md"), *root.glob("scripts/*.py"), *root.glob("bench/*.py")]
+    used = {n for f in sources for n in re.findall(r"\bquality\.([A-Za-z_]\w*)", f.read_text())}
+    assert {"evaluate", "features", "reference_images", "frechet_distance"} <= used
+    homes = (classifier, frechet, class_spread)
+    for name in sorted(used - {"py"}):
+        assert hasattr(quality, name), f"quality.{name} is used but no longer exists"
+        home = next((m for m in homes if name in m.__all__), None)
+        if home is not None:
+            assert getattr(quality, name) is getattr(home, name), name
+
+
+def test_no_yardstick_module_grows_past_300_lines():
+    from pathlib import Path
+
+    import companion
+
+    for name in ("quality", "classifier", "frechet", "class_spread"):
+        path = Path(companion.__file__).with_name(f"{name}.py")
+        assert len(path.read_text().splitlines()) <= 300, f"{path.name}: split it further"
