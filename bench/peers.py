@@ -21,8 +21,9 @@ images outside the yardstick's held-out reference, never the reference itself), 
 real images as the chapter's full run sees unless ``--images`` says less, and is judged every
 ``--every`` images with ``companion.quality.evaluate`` on as many generated images as the
 chapter's checks. The book's tracks are read from the chapter's stored notebooks (PyTorch and
-TensorFlow), so every column of the result comes from a stored run. Results go to ``bench/results/``
-(``peer_mlp_article.json``, ``peer_dcgan_tutorial.json``) with one summary line printed::
+TensorFlow), so every column of the result comes from a stored run. Results go to
+``companion/peer_results/`` (``peer_mlp_article.json``, ``peer_dcgan_tutorial.json``), package
+data, so that an installed companion has them, with one summary line printed::
 
     python bench/peers.py mlp                   # 2.56 M images, about 20 min on 2 CPU cores
     python bench/peers.py dcgan                 # 2.56 M images, about 70 min on 2 CPU cores
@@ -49,7 +50,7 @@ from companion import data, quality, settings
 from companion.keras_utils import describe_device, seed
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
+RESULTS = ROOT / "companion" / "peer_results"  # package data: companion.peers reads it
 
 
 def book_track(notebook: Path, batch: int) -> list[tuple[int, float]]:
@@ -172,7 +173,7 @@ class Peer:
     eval_images: int  # generated images per check, as in the chapter
     networks: Callable[[], tuple[keras.Model, keras.Model]]
     make_step: Callable[[keras.Model, keras.Model, tf.Tensor, int], Callable]
-    file: str  # the result's name under bench/results/
+    file: str  # the result's name under companion/peer_results/
 
 
 PEERS = {
@@ -297,7 +298,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--images", type=int, help="default: as many as the chapter's full run")
     parser.add_argument("--every", type=int, help="default: the chapter's check interval")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, help="default: bench/results/<the peer's file>")
+    parser.add_argument(
+        "--out", type=Path, help="default: companion/peer_results/<the peer's file>"
+    )
     parser.add_argument(
         "--rejudge",
         action="store_true",

@@ -2,9 +2,11 @@
 
 ``bench/peers.py`` trains each peer (the source article's MLP GAN beside chapter 5, the
 TensorFlow tutorial's DCGAN beside chapter 6), judges it with the book's yardstick at the
-chapter's checks and stores both tracks as JSON in ``bench/results/``. Chapters 5 and 6 read
-those files with :func:`stored` and show them with :func:`table` and :func:`plot` (:func:`show`
-does all three); the results page reads the same files at build time.
+chapter's checks and stores both tracks as JSON in ``companion/peer_results/``, which ships with
+the package: a copy installed without the repository (Colab) has them, and nothing is read from
+the repository or the web. Chapters 5 and 6 read those files with :func:`stored` and show them
+with :func:`table` and :func:`plot` (:func:`show` does all three); the results page reads the
+same files at build time.
 A track is a list of ``(images seen, FD ratio)`` pairs: the Frechet distance of generated to
 held-out real images divided by the real-vs-real baseline (:func:`companion.quality.evaluate`).
 """
@@ -12,55 +14,48 @@ held-out real images divided by the real-vs-real baseline (:func:`companion.qual
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
-__all__ = ["PeerResultUnavailable", "RESULTS_URL", "plot", "show", "stored", "table"]
+__all__ = ["PeerResultUnavailable", "RESULTS", "plot", "show", "stored", "table"]
 
-#: where a copy of the package without the repository (Colab) finds the stored results
-RESULTS_URL = "https://raw.githubusercontent.com/gan-book/gan-book/main/bench/results/"
-_CHECKOUT = Path(__file__).resolve().parents[1] / "bench" / "results"
+#: The folder of the stored peer results inside the installed package (package data).
+RESULTS = Path(__file__).resolve().parent / "peer_results"
 
 
 class PeerResultUnavailable(RuntimeError):
-    """A stored peer result is neither in the repository checkout nor downloadable."""
+    """A stored peer result is missing, corrupt, or not a peer result."""
 
 
-def stored(file_name: str, folder: Path | None = None, timeout: float = 20.0) -> dict:
+def stored(file_name: str, folder: Path | None = None) -> dict:
     """The peer result ``file_name`` (for example ``"peer_dcgan_tutorial.json"``) as a dict.
 
-    Read from ``folder`` (default: ``bench/results/`` of the repository this package was
-    installed from), else downloaded from :data:`RESULTS_URL`. The dict has at least
-    ``peer_track`` (a list of ``[images seen, FD ratio]``), ``book`` (per framework,
-    ``"pytorch"`` and ``"tensorflow"``: the chapter's stored ``track`` in the same form and its
-    comparison with the peer), ``peer`` (what the peer is), ``device``, ``train_seconds`` and a
-    one-line ``summary``.
+    Read from ``folder``, by default :data:`RESULTS` (the results that ship with the package).
+    The dict has at least ``peer_track`` (a list of ``[images seen, FD ratio]``), ``book`` (per
+    framework, ``"pytorch"`` and ``"tensorflow"``: the chapter's stored ``track`` in the same
+    form and its comparison with the peer), ``peer`` (what the peer is), ``device``,
+    ``train_seconds`` and a one-line ``summary``.
 
     Raises:
-        PeerResultUnavailable: the file is in neither place, or is not a peer result.
+        PeerResultUnavailable: the file is missing, is not JSON, or is not a peer result.
     """
-    path = (folder or _CHECKOUT) / file_name
-    if path.exists():
-        where, text = str(path.name), path.read_text()
-    else:
-        where = RESULTS_URL + file_name
-        try:
-            text = urllib.request.urlopen(where, timeout=timeout).read().decode()
-        except OSError as exc:
-            raise PeerResultUnavailable(
-                f"The stored peer result {file_name} is not in this copy of the book and could "
-                f"not be downloaded from {RESULTS_URL} ({exc.__class__.__name__}). Clone the "
-                f"book's repository to see it, or run `python bench/peers.py` there to make it."
-            ) from None
+    path = Path(folder or RESULTS) / file_name
+    if not path.is_file():
+        raise PeerResultUnavailable(
+            f"The stored peer result {file_name} is not in {path.parent}. Reinstall companion "
+            f"(the peer results ship with it), or run `python bench/peers.py` in the book's "
+            f"repository to make it."
+        )
+    where, text = path.name, path.read_text()
     try:
         result = json.loads(text)
     except ValueError:
         raise PeerResultUnavailable(
             f"The stored peer result {where} is corrupt (not JSON). Restore it with "
-            f"`git checkout bench/results/{file_name}` or run `python bench/peers.py` again."
+            f"`git checkout companion/peer_results/{file_name}` or run `python bench/peers.py` "
+            f"again."
         ) from None
     if not isinstance(result, dict) or not {"peer_track", "book"} <= result.keys():
         raise PeerResultUnavailable(

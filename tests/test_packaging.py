@@ -1,6 +1,7 @@
 """Packaging: Colab installs companion without reinstalling its frameworks, the ranges in
 requirements.txt admit what Colab preinstalls (tests/colab_preinstalled.txt), and building the
-package prints no setuptools warning and ships the quality classifier's weights."""
+package prints no setuptools warning and ships the quality classifier's weights and the stored
+peer runs."""
 
 from __future__ import annotations
 
@@ -96,10 +97,11 @@ def test_wheel_builds_without_warnings_and_ships_the_weights(tmp_path: Path):
     assert not warnings, "building the wheel warns:\n" + "\n".join(warnings)
     wheel = next(out.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for weights in sorted((ROOT / "companion" / "weights").iterdir()):
-        assert f"companion/weights/{weights.name}" in names, (
-            f"the wheel lacks companion/weights/{weights.name}"
-        )
+    for folder in ("weights", "peer_results"):  # the classifier, the stored peer runs
+        for data_file in sorted((ROOT / "companion" / folder).iterdir()):
+            assert f"companion/{folder}/{data_file.name}" in names, (
+                f"the wheel lacks companion/{folder}/{data_file.name}"
+            )
     metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
     assert "License-Expression: MIT" in zipfile.ZipFile(wheel).read(metadata).decode()
 

@@ -95,6 +95,10 @@ def test_the_stored_results_are_peer_results(name):
         assert stored_peers.table(result, framework).count("\n") >= 1
 
 
+def _no_network(*args, **kwargs):
+    raise AssertionError("companion.peers must not reach for the network")
+
+
 def _fake(tmp_path: Path, content: str) -> Path:
     (tmp_path / "r.json").write_text(content)
     return tmp_path
@@ -112,11 +116,8 @@ def test_stored_reads_table_and_plot(tmp_path):
 
 
 def test_stored_says_what_to_do_when_missing_or_wrong(tmp_path, monkeypatch):
-    def offline(*args, **kwargs):
-        raise urllib.error.URLError("no network")
-
-    monkeypatch.setattr(urllib.request, "urlopen", offline)
-    with pytest.raises(stored_peers.PeerResultUnavailable, match="could not be downloaded"):
+    monkeypatch.setattr(urllib.request, "urlopen", _no_network)
+    with pytest.raises(stored_peers.PeerResultUnavailable, match="Reinstall companion"):
         stored_peers.stored("absent.json", folder=tmp_path)
     with pytest.raises(stored_peers.PeerResultUnavailable, match="corrupt"):
         stored_peers.stored("r.json", folder=_fake(tmp_path, "{not json"))
@@ -135,11 +136,23 @@ def test_stored_says_what_to_do_when_missing_or_wrong(tmp_path, monkeypatch):
 def test_show_prints_the_comparison_or_why_it_cannot(tmp_path, monkeypatch, capsys):
     result = {"peer": "P: x", "data": "d", "device": "cpu", "train_seconds": 12.0}
     result |= {"peer_track": [[100, 20.0]], "book": {"pytorch": {"track": [[100, 5.0]]}}}
-    monkeypatch.setattr(stored_peers, "_CHECKOUT", _fake(tmp_path, json.dumps(result)))
+    monkeypatch.setattr(stored_peers, "RESULTS", _fake(tmp_path, json.dumps(result)))
     monkeypatch.setattr(stored_peers.plt, "show", lambda: None)
     assert stored_peers.show("r.json", "pytorch") == result
     out = capsys.readouterr().out
     assert "peer: P: x" in out and "cpu, 12 s of training" in out and "0.25" in out
-    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: (_ for _ in ()).throw(OSError))
+    monkeypatch.setattr(urllib.request, "urlopen", _no_network)
     assert stored_peers.show("absent.json", "pytorch") is None
-    assert "Clone the book's repository" in capsys.readouterr().out
+    assert "Reinstall companion" in capsys.readouterr().out
+
+
+def test_the_peer_results_ship_inside_the_package():
+    """An installed companion (Colab) reads its peer results from its own folder: the package
+    names no path outside itself and no URL."""
+    source = Path(stored_peers.__file__).read_text()
+    assert "parents[1]" not in source and "http" not in source and "urllib" not in source
+    assert stored_peers.RESULTS.parent == Path(stored_peers.__file__).parent
+    assert {p.name for p in stored_peers.RESULTS.glob("*.json")} == {
+        "peer_mlp_article.json",
+        "peer_dcgan_tutorial.json",
+    }

@@ -7,13 +7,13 @@ measure::
 
 and ends with the one-line run summary of :class:`companion.settings.RunReport`
 (``profile=full device=... wall=1390.5s ...``). Those lines, in the outputs that the chapter's
-full-profile run stored in its ``.ipynb``, are the data of the results page: this module reads
-them from each notebook in :data:`CHAPTERS`, adds the peer results stored by ``bench/`` and the
+full-profile run stored in its ``.ipynb``, are the data of the results page: this module reads them
+from each notebook in :data:`CHAPTERS`, adds the peer results stored by ``bench/peers.py`` and the
 chapters themselves, and writes a Markdown table to ``book/_generated/results_table.md``, which
-``book/results.md`` includes. Chapters 9 and 11 measure without a bar (they compare); their
-rows come from the tables they print (:data:`MEASURES`). Nothing in the table is typed by hand;
-a rerun of a chapter changes it at the next build. ``tests/test_results_page.py`` checks the
-reading against the notebooks. Run it as a script to print the table::
+``book/results.md`` includes. Chapters 9 and 11 measure without a bar (they compare); their rows
+come from the tables they print (:data:`MEASURES`). Nothing in the table is typed by hand; a rerun
+of a chapter changes it at the next build. ``tests/test_results_page.py`` checks the reading
+against the notebooks. Run it as a script to print the table::
 
     python book/_ext/results.py
 """
@@ -79,10 +79,12 @@ RELATIVE = re.compile(
 # the spread of an FD ratio over the splits of quality.evaluate: "ratio 5.35 (splits: 4.20-6.87)"
 SPLITS = re.compile(r"ratio (?P<ratio>[\d.]+) \(splits: (?P<lo>[\d.]+)-(?P<hi>[\d.]+)\)")
 TRACK = re.compile(r"^(?P<variant>.*?)\s*step\s+(?P<step>[\d,]+): FD/baseline\s+(?P<fd>[\d.]+)")
+#: where bench/peers.py stores its results: package data of companion (companion.peers.RESULTS)
+PEER_RESULTS = ROOT / "companion" / "peer_results"
 #: the peer trained beside a chapter by bench/peers.py: notebook prefix -> (name, result file)
 PEER_FILES = {
-    "05_mlp_mnist": ("article's MLP", ROOT / "bench" / "results" / "peer_mlp_article.json"),
-    "06_dcgan": ("TF tutorial's DCGAN", ROOT / "bench" / "results" / "peer_dcgan_tutorial.json"),
+    "05_mlp_mnist": ("article's MLP", PEER_RESULTS / "peer_mlp_article.json"),
+    "06_dcgan": ("TF tutorial's DCGAN", PEER_RESULTS / "peer_dcgan_tutorial.json"),
 }
 ASSERTED = "the bar"  # what a row's "asserted" column says when the full run asserts its bar
 PRINTED = "no, printed only"
