@@ -181,7 +181,8 @@ def _table_rows(page: Path) -> list[list[str]]:
     for body in re.findall(r"<tbody>(.*?)</tbody>", page.read_text(), flags=re.S):
         for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S):
             cells = re.findall(r"<td[^>]*>(.*?)</td>", tr, flags=re.S)
-            rows.append([" ".join(html.unescape(re.sub(r"<[^>]*>", "", c)).split()) for c in cells])
+            text = [html.unescape(re.sub(r"<[^>]*>", "", c)).replace("\u2019", "'") for c in cells]
+            rows.append([" ".join(t.split()) for t in text])  # Sphinx curls the apostrophes
     return rows
 
 

@@ -44,7 +44,7 @@ CHAPTERS = [
     ("chapters/08_conditional_tensorflow.ipynb", "8 · conditional DCGAN", "TensorFlow"),
     (
         "chapters/09_evaluating.ipynb",
-        "9 · the book's generators, judged again",
+        "9 · evaluating GANs",
         "PyTorch and Keras",
     ),
     ("chapters/10_stabilising_pytorch.ipynb", "10 · stabilising a DCGAN", "PyTorch"),
