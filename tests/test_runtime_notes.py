@@ -30,9 +30,7 @@ import pytest
 from tests.test_chapter5_notes import results  # the results page's reader of stored outputs
 
 ROOT = Path(__file__).resolve().parents[1]
-#: chapter 10 is being rerun in the full profile (issue 31); its notes follow the new run
-NOTES_AFTER_RERUN = {"10_stabilising_pytorch", "10_stabilising_tensorflow"}
-MD = [md for md in sorted((ROOT / "chapters").glob("*.md")) if md.stem not in NOTES_AFTER_RERUN]
+MD = sorted((ROOT / "chapters").glob("*.md"))
 MENU = "Runtime → Change runtime type → "
 NOT_MEASURED = "on a T4 GPU it has not been measured yet"
 FRAMEWORK_IMPORT = re.compile(r"^\s*(?:import|from) (?:torch|tensorflow|keras)\b", re.M)
