@@ -5,15 +5,13 @@ cells and explains every layer and every PyTorch-to-Keras translation; chapter 1
 on one device and on several) reuses them from here. ``tests/test_keras_dcgan.py`` checks that the
 layers and weight shapes are chapter 6's.
 
-Imports tensorflow and keras (through :mod:`companion.keras_utils`); never imports torch.
+Imports tensorflow and keras; never imports torch.
 """
 
 from __future__ import annotations
 
-import keras  # noqa: E402
-from keras import layers  # noqa: E402
-
-from companion import keras_utils  # noqa: F401  (sets KERAS_BACKEND and quiets TensorFlow first)
+import keras
+from keras import layers
 
 __all__ = ["build_generator", "build_discriminator"]
 

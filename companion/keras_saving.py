@@ -17,9 +17,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import keras  # noqa: E402
+import keras
 
-from companion import keras_utils  # noqa: F401  (sets KERAS_BACKEND and quiets TensorFlow first)
 from companion.artifacts import ArtifactError, as_path, require_file, require_model, sniff_format
 
 __all__ = [

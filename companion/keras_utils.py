@@ -1,50 +1,25 @@
 """TensorFlow/Keras helpers: device choice, seeding and a device description for the run report.
 
-Imports tensorflow and keras; never imports torch.
+Imports tensorflow and keras; never imports torch. Importing it changes nothing else: a chapter
+imports it inside :func:`companion.tf_start.quiet_tensorflow_start`, which hides TensorFlow's
+native start-up notices. It refuses to load when Keras is set to another backend.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
-from collections.abc import Iterator
+import keras
+import tensorflow as tf
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's start-up chatter
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+from companion import settings
+from companion.device_plan import DevicePlan, plan_for
 
-
-@contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Send what C++ code writes to file descriptor 2 to /dev/null while the block runs.
-
-    TensorFlow's runtime logs through absl before ``TF_CPP_MIN_LOG_LEVEL`` applies: on CPUs
-    where oneDNN is used it prints ``WARNING: All log messages before absl::InitializeLog() ...``
-    and a oneDNN notice at import time. A notebook shows them as a warning that is not part of
-    any lesson, so the import runs with the descriptor pointed elsewhere. Python exceptions are
-    unaffected: they propagate as usual once the descriptor is restored.
-    """
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no real descriptor 2 (some embedded interpreters)
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-with _native_stderr_silenced():
-    import keras  # noqa: E402
-    import tensorflow as tf  # noqa: E402
-
-from companion import settings  # noqa: E402
-from companion.device_plan import DevicePlan, plan_for  # noqa: E402
+if keras.backend.backend() != "tensorflow":
+    raise ImportError(
+        f"Keras runs on the {keras.backend.backend()!r} backend here (KERAS_BACKEND or "
+        f"~/.keras/keras.json says so); the book's Keras chapters need TensorFlow: set the "
+        f"environment variable KERAS_BACKEND=tensorflow before Python starts, or restart the "
+        f"kernel after setting os.environ['KERAS_BACKEND'] = 'tensorflow' in its first cell."
+    )
 
 __all__ = ["pick_device", "describe_device", "device_plan", "seed"]
 

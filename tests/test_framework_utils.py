@@ -52,10 +52,19 @@ def test_twin_helpers_share_their_signatures():
         assert torch_params == keras_params, name
 
 
-def _probe(module: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Import ``companion.<module>`` in a fresh Python; it prints which frameworks got loaded."""
+def _probe(
+    module: str, env: dict | None = None, quiet: bool = False
+) -> subprocess.CompletedProcess:
+    """Import ``companion.<module>`` in a fresh Python (inside
+    ``quiet_tensorflow_start()`` when ``quiet``); it prints which frameworks got loaded."""
     loaded = "print('tensorflow' in sys.modules, 'torch' in sys.modules)"
-    probe = f"import sys, companion.{module}; {loaded}"
+    if quiet:
+        probe = (
+            "import sys\nfrom companion.tf_start import quiet_tensorflow_start\n"
+            f"with quiet_tensorflow_start():\n    import companion.{module}\n{loaded}"
+        )
+    else:
+        probe = f"import sys, companion.{module}; {loaded}"
     return subprocess.run(
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300
     )
@@ -68,18 +77,59 @@ def test_torch_helpers_never_import_tensorflow():
     assert done.stdout.split() == ["False", "True"]
 
 
-def test_keras_helpers_never_import_torch_and_print_nothing_on_stderr():
-    """A TensorFlow chapter never imports PyTorch, and TensorFlow's native start-up notices
-    (absl, oneDNN) must not reach a notebook's output. One fresh process checks both, since each
-    TensorFlow import costs seconds."""
+def _without_tf_log_settings() -> dict:
     import os
 
-    env = {
+    return {
         k: v
         for k, v in os.environ.items()
         if k not in ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")
     }
-    done = _probe("keras_utils", env)
+
+
+def test_keras_helpers_never_import_torch_and_start_quietly_when_asked():
+    """A TensorFlow chapter never imports PyTorch, and TensorFlow's native start-up notices
+    (absl, oneDNN) do not reach a notebook's output when the chapter imports inside
+    ``quiet_tensorflow_start()``, as every TensorFlow chapter does. One fresh process checks
+    both, since each TensorFlow import costs seconds."""
+    done = _probe("keras_utils", _without_tf_log_settings(), quiet=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "False"]
     assert "WARNING" not in done.stderr and "oneDNN" not in done.stderr, done.stderr
+
+
+def test_tf_start_changes_nothing_at_import():
+    """Importing companion.tf_start loads no framework and sets no environment variable; only
+    the call does (issue 30: no side effects at import)."""
+    probe = (
+        "import os, sys; before = dict(os.environ); import companion.tf_start; "
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules, dict(os.environ) == before)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=_without_tf_log_settings(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False", "True"]
+
+
+def test_quiet_start_sets_the_log_level_and_restores_stderr(monkeypatch, capfd):
+    """The call sets TF_CPP_MIN_LOG_LEVEL unless the reader set it, hides what native code writes
+    to descriptor 2 inside the block, and gives the descriptor back afterwards."""
+    import os
+
+    from companion.tf_start import LOG_LEVEL, quiet_tensorflow_start
+
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    with quiet_tensorflow_start():
+        os.write(2, b"hidden\n")
+    os.write(2, b"shown\n")
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == LOG_LEVEL
+    assert capfd.readouterr().err == "shown\n"
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "0")
+    with quiet_tensorflow_start():
+        pass
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import keras  # noqa: E402  (after companion.keras_saving has chosen the backend)
+import keras
 import numpy as np
 import pytest
 
