@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.bench_modules import load
+from tests.repo_modules import load
 
 
 def _bench():

@@ -251,13 +251,9 @@ def test_api_page_shows_every_public_name():
 
 def test_offline_refs_quiets_only_stdlib_and_companion_typevars():
     """book/_ext/offline_refs.py must not hide a broken reference into companion."""
-    import sys
+    from tests.repo_modules import book
 
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    try:
-        import offline_refs
-    finally:
-        sys.path.remove(str(ROOT / "book" / "_ext"))
+    offline_refs = book("offline_refs")
     assert offline_refs.is_standard_library("pathlib.Path")
     assert offline_refs.is_standard_library("pickle")
     assert not offline_refs.is_standard_library("numpy.ndarray")

@@ -9,19 +9,16 @@ notebooks, so a rerun that changes the results fails here until the note is brou
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.repo_modules import book
+
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = ("pytorch", "tensorflow")
-# the results page's reader of stored outputs (book/_ext is not a package)
-_spec = importlib.util.spec_from_file_location("book_results", ROOT / "book/_ext/results.py")
-results = sys.modules.setdefault("book_results", importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(results)
+results = book("results")  # the results page's reader of stored outputs
 
 
 def _stored(framework: str) -> dict:

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.repo_modules import book
+
+registry = book("registry")
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -33,15 +36,11 @@ def _chapter6_track(framework: str) -> dict[int, float]:
     return track
 
 
-@pytest.mark.parametrize(
-    "chapter, framework",
-    [
-        ("08_conditional", "pytorch"),
-        ("08_conditional", "tensorflow"),
-        ("10_stabilising", "pytorch"),
-        ("10_stabilising", "tensorflow"),
-    ],
-)
+#: the chapters that quote chapter 6 (``quotes_chapter6`` in chapters/registry.yml)
+QUOTING = [(c.name, fw) for c in registry.chapters() if c.quotes_chapter6 for fw in c.frameworks]
+
+
+@pytest.mark.parametrize("chapter, framework", QUOTING)
 def test_chapter_quotes_chapter_6_at_the_same_images_seen(chapter: str, framework: str):
     ours = _settings(ROOT / f"chapters/{chapter}_{framework}.md")
     track = _chapter6_track(framework)

@@ -12,19 +12,16 @@ outputs were made by the older assertions).
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.repo_modules import book
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("book_results", ROOT / "book/_ext/results.py")
-_results = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("book_results", _results)
-_spec.loader.exec_module(_results)
+_results = book("results")
 
 FRAMEWORKS = {"pytorch": "PyTorch", "tensorflow": "Keras"}  # chapter 9 names them so
 REPORT = re.compile(

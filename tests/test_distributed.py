@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.bench_modules import chapter_code
+from tests.repo_modules import load
+
+chapter_code = load("chapter_code")
 
 torch = pytest.importorskip("torch")
 

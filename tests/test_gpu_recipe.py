@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.bench_modules import chapter_code
+from tests.repo_modules import load
+
+chapter_code = load("chapter_code")
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.bench_modules import chapter_code
+from tests.repo_modules import load
+
+chapter_code = load("chapter_code")
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = ("device", "fast", "chapter6", "other", "ddp")

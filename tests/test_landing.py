@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 from pathlib import Path
 
@@ -14,10 +13,10 @@ import pytest
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from tests.repo_modules import book
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("landing", ROOT / "book/_ext/landing.py")
-landing = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(landing)
+landing = book("landing")
 
 
 def _png() -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -14,17 +12,15 @@ import pytest
 from companion import peers as stored_peers
 
 matplotlib.use("Agg")
+from tests.repo_modules import book, load
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def peers():
     pytest.importorskip("tensorflow")
-    spec = importlib.util.spec_from_file_location("peers", ROOT / "bench" / "peers.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["peers"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load("peers")
 
 
 @pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
@@ -156,3 +152,10 @@ def test_the_peer_results_ship_inside_the_package():
         "peer_mlp_article.json",
         "peer_dcgan_tutorial.json",
     }
+
+
+def test_each_peer_is_the_one_the_registry_sets_beside_its_chapter(peers):
+    """bench/peers.py writes the file that chapters/registry.yml (and so the results page) reads."""
+    registry = book("registry")
+    for peer in peers.PEERS.values():
+        assert registry.chapter(peer.chapter).peer["file"] == peer.file, peer.chapter

@@ -4,22 +4,18 @@ and nothing else."""
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from tests.book_site import build_book
+from tests.repo_modules import book
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("book_results", ROOT / "book/_ext/results.py")
-results = importlib.util.module_from_spec(_spec)
-sys.modules["book_results"] = results  # dataclasses look their module up there
-_spec.loader.exec_module(results)
+results = book("results")
 
 LISTED = {notebook for notebook, _, _ in results.CHAPTERS}
 

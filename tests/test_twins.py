@@ -9,18 +9,15 @@ explanation that forgets the other fails here instead of drifting apart unnotice
 from __future__ import annotations
 
 import difflib
-import importlib.util
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.repo_modules import script
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location(
-    "twin_passages", ROOT / "scripts" / "twin_passages.py"
-)
-twins = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(twins)
+twins = script("twin_passages")
 
 LISTED = yaml.safe_load(twins.MANIFEST.read_text(encoding="utf-8"))
 PAIRS = twins.pairs()

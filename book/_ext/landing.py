@@ -1,11 +1,11 @@
 """The landing page's figure, assembled from the chapters' stored outputs at every build.
 
-Each chapter in :data:`FIGURES` tags the one cell whose figure shows what the reader builds
-with ``landing-figure``. This module takes the last PNG that cell stored in the chapter's
-``.ipynb`` (the output of its real, full-profile run) and sets the pictures in a grid with a
-caption each. As a Sphinx extension it writes ``book/_generated/landing.png`` when the build
-starts, so the landing page always shows the runs the chapters store; run it as a script to
-write the figure elsewhere::
+Each chapter with a ``figure`` in ``chapters/registry.yml`` tags the one cell whose figure shows
+what the reader builds with ``landing-figure``. This module takes the last PNG that cell stored
+in the chapter's ``.ipynb`` (the output of its real, full-profile run) and sets the pictures in a
+grid with a caption each. As a Sphinx extension it writes ``book/_generated/landing.png`` when
+the build starts, so the landing page always shows the runs the chapters store; run it as a
+script to write the figure elsewhere::
 
     python book/_ext/landing.py out.png
 """
@@ -18,18 +18,16 @@ import math
 import sys
 from pathlib import Path
 
+import registry  # book/_ext/registry.py, beside this file
+
 ROOT = Path(__file__).resolve().parents[2]
 TAG = "landing-figure"
 OUTPUT = ROOT / "book" / "_generated" / "landing.png"
 
-#: (chapter notebook, caption), in reading order.
+#: (chapter notebook, caption), in reading order: each chapter of chapters/registry.yml with a
+#: ``figure``, from its first notebook (the PyTorch one, for twins).
 FIGURES = [
-    ("chapters/01_what_is_a_gan.ipynb", "1 · a GAN in NumPy learns a 1-D distribution"),
-    ("chapters/03_shape_2d_pytorch.ipynb", "3 · points on a curve"),
-    ("chapters/04_one_hot_pytorch.ipynb", "4 · integer patterns, one-hot encoded"),
-    ("chapters/05_mlp_mnist_pytorch.ipynb", "5 · handwritten digits from an MLP GAN"),
-    ("chapters/06_dcgan_pytorch.ipynb", "6 · Fashion-MNIST from a DCGAN"),
-    ("chapters/08_conditional_pytorch.ipynb", "8 · one row per requested class"),
+    (c.notebooks()[0].path, f"{c.number} · {c.figure}") for c in registry.chapters() if c.figure
 ]
 
 
@@ -42,7 +40,9 @@ def tagged_png(notebook: Path) -> bytes:
     import nbformat
 
     if not notebook.exists():
-        raise LandingFigureError(f"{notebook} does not exist: update FIGURES in {__file__}")
+        raise LandingFigureError(
+            f"{notebook} does not exist: its figure is named in chapters/registry.yml"
+        )
     cells = [
         c for c in nbformat.read(notebook, as_version=4).cells if TAG in c.metadata.get("tags", [])
     ]

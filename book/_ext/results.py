@@ -26,37 +26,22 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import registry  # book/_ext/registry.py, beside this file
+
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "book" / "_generated" / "results_table.md"
 
-#: (notebook, chapter as the table names it, framework), in reading order.
+#: (notebook, chapter as the table names it, framework), in reading order: every notebook of
+#: chapters/registry.yml whose chapter has no ``not_measured`` reason.
 CHAPTERS = [
-    ("chapters/01_what_is_a_gan.ipynb", "1 · a 1-D GAN", "NumPy"),
-    ("chapters/03_shape_2d_pytorch.ipynb", "3 · points on a curve", "PyTorch"),
-    ("chapters/03_shape_2d_tensorflow.ipynb", "3 · points on a curve", "TensorFlow"),
-    ("chapters/04_one_hot_pytorch.ipynb", "4 · integer patterns", "PyTorch"),
-    ("chapters/04_one_hot_tensorflow.ipynb", "4 · integer patterns", "TensorFlow"),
-    ("chapters/05_mlp_mnist_pytorch.ipynb", "5 · MLP GAN, MNIST", "PyTorch"),
-    ("chapters/05_mlp_mnist_tensorflow.ipynb", "5 · MLP GAN, MNIST", "TensorFlow"),
-    ("chapters/06_dcgan_pytorch.ipynb", "6 · DCGAN, Fashion-MNIST", "PyTorch"),
-    ("chapters/06_dcgan_tensorflow.ipynb", "6 · DCGAN, Fashion-MNIST", "TensorFlow"),
-    ("chapters/08_conditional_pytorch.ipynb", "8 · conditional DCGAN", "PyTorch"),
-    ("chapters/08_conditional_tensorflow.ipynb", "8 · conditional DCGAN", "TensorFlow"),
-    (
-        "chapters/09_evaluating.ipynb",
-        "9 · evaluating GANs",
-        "PyTorch and Keras",
-    ),
-    ("chapters/10_stabilising_pytorch.ipynb", "10 · stabilising a DCGAN", "PyTorch"),
-    ("chapters/10_stabilising_tensorflow.ipynb", "10 · stabilising a DCGAN", "TensorFlow"),
-    ("chapters/11_fast_pytorch.ipynb", "11 · training fast", "PyTorch"),
-    ("chapters/11_fast_tensorflow.ipynb", "11 · training fast", "TensorFlow"),
+    (nb.path, c.heading, nb.framework)
+    for c in registry.chapters()
+    if not c.not_measured
+    for nb in c.notebooks()
 ]
 #: chapters that train no model against a quality bar, and why they have no line
 NOT_MEASURED = {
-    "chapters/02_minimax.ipynb": "theory: checks identities, trains no model",
-    "chapters/07_saving_pytorch.ipynb": "saves and loads files, trains no model to a bar",
-    "chapters/07_saving_tensorflow.ipynb": "saves and loads files, trains no model to a bar",
+    nb.path: c.not_measured for c in registry.chapters() if c.not_measured for nb in c.notebooks()
 }
 
 AGAINST = re.compile(
@@ -81,10 +66,9 @@ SPLITS = re.compile(r"ratio (?P<ratio>[\d.]+) \(splits: (?P<lo>[\d.]+)-(?P<hi>[\
 TRACK = re.compile(r"^(?P<variant>.*?)\s*step\s+(?P<step>[\d,]+): FD/baseline\s+(?P<fd>[\d.]+)")
 #: where bench/peers.py stores its results: package data of companion (companion.peers.RESULTS)
 PEER_RESULTS = ROOT / "companion" / "peer_results"
-#: the peer trained beside a chapter by bench/peers.py: notebook prefix -> (name, result file)
+#: the peer trained beside a chapter by bench/peers.py: chapter name -> (name, result file)
 PEER_FILES = {
-    "05_mlp_mnist": ("article's MLP", PEER_RESULTS / "peer_mlp_article.json"),
-    "06_dcgan": ("TF tutorial's DCGAN", PEER_RESULTS / "peer_dcgan_tutorial.json"),
+    c.name: (c.peer["name"], PEER_RESULTS / c.peer["file"]) for c in registry.chapters() if c.peer
 }
 ASSERTED = "the bar"  # what a row's "asserted" column says when the full run asserts its bar
 PRINTED = "no, printed only"
@@ -358,7 +342,7 @@ def read_chapter(notebook: str, chapter: str, framework: str) -> list[Row]:
     chapter in :data:`MEASURES`, the measures its tables printed."""
     path = ROOT / notebook
     if not path.exists():
-        raise ResultsError(f"{notebook} does not exist: update CHAPTERS in {__file__}")
+        raise ResultsError(f"{notebook} does not exist: chapters/registry.yml names it")
     lines = stored_lines(path)
     facts = _summary(notebook, lines)
     base = dict(
