@@ -9,10 +9,18 @@ script cannot run it.
 
     cells = code_cells(Path("chapters/06_dcgan_pytorch.ipynb"))
     run_cells(cells, new_namespace("chapter_6"))
+
+Tests and benchmarks find a cell, a definition or a setting by the name the chapter gives it,
+parsed with :mod:`ast`, never by a regular expression over the text::
+
+    cell_defining(cells, "ROUNDS")                      # the settings cell
+    definition(Path("chapters/06_dcgan_pytorch.ipynb"), "Generator")   # its source
+    assignment(Path("chapters/10_stabilising_tensorflow.ipynb"), "COMBINED")  # an ast.expr
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import sys
@@ -30,6 +38,11 @@ __all__ = [
     "new_namespace",
     "run_cells",
     "write_files",
+    "names_defined",
+    "cell_defining",
+    "definition",
+    "assignment",
+    "setting",
 ]
 
 
@@ -146,3 +159,80 @@ def write_files(notebook: Path, directory: Path) -> list[Path]:
         run_cells(cells, {}, notebook.name)
     written = [directory / c.source.split("\n", 1)[0].split()[-1] for c in cells]
     return list(dict.fromkeys(written))
+
+
+def _statements(cell: Cell) -> list[ast.stmt]:
+    """The cell's top-level statements; none for a cell that is not Python (a magic)."""
+    try:
+        return ast.parse(as_python(cell)).body
+    except (SyntaxError, ValueError):
+        return []
+
+
+def _names(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+        targets = [node.target]
+    found = set()
+    for target in targets:
+        for leaf in ast.walk(target):
+            if isinstance(leaf, ast.Name):
+                found.add(leaf.id)
+    return found
+
+
+def names_defined(cell: Cell) -> set[str]:
+    """The names a cell binds at its top level: assignments, ``def`` and ``class``."""
+    return {name for node in _statements(cell) for name in _names(node)}
+
+
+def cell_defining(cells: list[Cell], name: str) -> Cell:
+    """The one cell of ``cells`` that binds ``name`` at its top level.
+
+    Raises:
+        ValueError: when no cell, or more than one, binds it.
+    """
+    found = [cell for cell in cells if name in names_defined(cell)]
+    if len(found) != 1:
+        where = [cell.index for cell in found]
+        raise ValueError(f"{len(found)} cells bind {name!r} (cells {where}); expected exactly one")
+    return found[0]
+
+
+def _node(notebook: Path, name: str) -> tuple[Cell, ast.stmt]:
+    cell = cell_defining(code_cells(notebook), name)
+    node = next(n for n in _statements(cell) if name in _names(n))
+    return cell, node
+
+
+def definition(notebook: Path, name: str) -> str:
+    """The source of the top-level ``def name`` or ``class name`` (or assignment) of a chapter."""
+    cell, node = _node(notebook, name)
+    return ast.get_source_segment(as_python(cell), node)
+
+
+def assignment(notebook: Path, name: str) -> ast.expr:
+    """The expression that a chapter's code assigns to ``name`` at the top level of a cell."""
+    _, node = _node(notebook, name)
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+        raise ValueError(f"{notebook.name}: {name!r} is defined, not assigned a value")
+    if (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Tuple)
+    ):
+        names = [t.id for t in node.targets[0].elts if isinstance(t, ast.Name)]
+        if isinstance(node.value, ast.Tuple) and len(names) == len(node.value.elts):
+            return node.value.elts[names.index(name)]
+    return node.value
+
+
+def setting(notebook: Path, name: str, profile: str = "full") -> object:
+    """A chapter's setting as a Python value: a literal (``NZ = 64``) or the ``profile`` argument
+    of ``settings.choose(full=..., smoke=...)``."""
+    value = assignment(notebook, name)
+    if isinstance(value, ast.Call) and ast.unparse(value.func).endswith("settings.choose"):
+        value = next(k.value for k in value.keywords if k.arg == profile)
+    return ast.literal_eval(value)

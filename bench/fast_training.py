@@ -73,9 +73,10 @@ def main(argv: list[str] | None = None) -> dict:
     chapter = CHAPTERS[args.framework]
 
     def own_sizes(cell: chapter_code.Cell, namespace: dict) -> None:
-        if "ROUNDS = " in cell.source:  # the settings cell: this run's own rounds
+        defined = chapter_code.names_defined(cell)
+        if "ROUNDS" in defined:  # the settings cell: this run's own rounds
             namespace["ROUNDS"], namespace["ROUND_IMAGES"] = args.rounds, args.round_images
-        if args.rows and "ROWS = {" in cell.source:  # the rows cell: only those asked for
+        if args.rows and "ROWS" in defined:  # the rows cell: only those asked for
             rows = namespace["ROWS"]
             unknown = sorted(set(args.rows) - set(rows))
             if unknown:

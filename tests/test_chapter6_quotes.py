@@ -13,17 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.repo_modules import book
+from tests.repo_modules import book, load
 
 registry = book("registry")
+chapter_code = load("chapter_code")
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _settings(md: Path) -> dict[str, float]:
-    text = md.read_text(encoding="utf-8")
-    steps = re.search(r"^STEPS = settings\.choose\(full=([\d_]+),", text, re.M).group(1)
-    ratio = re.search(r"^CH6_FD_RATIO_AT_STEPS = ([\d.]+)", text, re.M).group(1)
-    return {"steps": int(steps.replace("_", "")), "ratio": float(ratio)}
+def _settings(notebook: Path) -> dict[str, float]:
+    return {
+        "steps": chapter_code.setting(notebook, "STEPS"),
+        "ratio": chapter_code.setting(notebook, "CH6_FD_RATIO_AT_STEPS"),
+    }
 
 
 def _chapter6_track(framework: str) -> dict[int, float]:
@@ -42,7 +43,7 @@ QUOTING = [(c.name, fw) for c in registry.chapters() if c.quotes_chapter6 for fw
 
 @pytest.mark.parametrize("chapter, framework", QUOTING)
 def test_chapter_quotes_chapter_6_at_the_same_images_seen(chapter: str, framework: str):
-    ours = _settings(ROOT / f"chapters/{chapter}_{framework}.md")
+    ours = _settings(ROOT / f"chapters/{chapter}_{framework}.ipynb")
     track = _chapter6_track(framework)
     assert ours["steps"] in track, f"chapter 6 has no check at step {ours['steps']}: {track}"
     assert ours["ratio"] == track[ours["steps"]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -10,14 +9,15 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from companion.dcgan import Discriminator, Generator, weights_init  # noqa: E402
+from tests.repo_modules import load  # noqa: E402
 
-CHAPTER6 = Path(__file__).resolve().parents[1] / "chapters" / "06_dcgan_pytorch.md"
+CHAPTER6 = Path(__file__).resolve().parents[1] / "chapters" / "06_dcgan_pytorch.ipynb"
+chapter_code = load("chapter_code")
 
 
 def _chapter6_class(name: str) -> type:
     """Chapter 6's own class ``name``, built from its cell (with its constants as defaults)."""
-    text = CHAPTER6.read_text(encoding="utf-8")
-    source = re.search(rf"^class {name}\(nn\.Module\):.*?(?=^```)", text, re.M | re.S).group(0)
+    source = chapter_code.definition(CHAPTER6, name)
     namespace = {"nn": torch.nn, "torch": torch, "NZ": 64, "WIDTH": 32, "CHANNELS": 1}
     exec(source, namespace)  # noqa: S102 - the book's own code
     return namespace[name]

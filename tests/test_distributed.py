@@ -104,7 +104,7 @@ def test_a_failed_launch_shows_the_failing_process_own_error(tmp_path, monkeypat
         "dist.init_process_group('gloo')\n"
         "raise ValueError(f'the real cause, in rank {dist.get_rank()}')\n"
     )
-    cell = next(c for c in chapter_code.code_cells(CHAPTER) if "def torchrun(" in c.source)
+    cell = chapter_code.cell_defining(chapter_code.code_cells(CHAPTER), "torchrun")
     namespace = {"ARTIFACTS": tmp_path, "DDP_STEPS": 1}
     exec(
         "import subprocess, sys\nimport torch\n" + chapter_code.as_python(cell),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -10,8 +9,10 @@ import pytest
 pytest.importorskip("tensorflow")
 
 from companion import keras_dcgan  # noqa: E402
+from tests.repo_modules import load  # noqa: E402
 
-CHAPTER6 = Path(__file__).resolve().parents[1] / "chapters" / "06_dcgan_tensorflow.md"
+CHAPTER6 = Path(__file__).resolve().parents[1] / "chapters" / "06_dcgan_tensorflow.ipynb"
+chapter_code = load("chapter_code")
 
 
 def _chapter6_builders() -> dict:
@@ -19,10 +20,9 @@ def _chapter6_builders() -> dict:
     import keras
     from keras import layers
 
-    text = CHAPTER6.read_text(encoding="utf-8")
     namespace = {"keras": keras, "layers": layers, "NZ": 64, "WIDTH": 32, "CHANNELS": 1, "SIZE": 28}
     for name in ("conv_init", "batch_norm", "build_generator", "build_discriminator"):
-        source = re.search(rf"^def {name}\(.*?(?=^\S)", text, re.M | re.S).group(0)
+        source = chapter_code.definition(CHAPTER6, name)
         exec(source, namespace)  # noqa: S102 - the book's own code
     return namespace
 

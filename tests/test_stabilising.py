@@ -12,9 +12,12 @@ import json
 import re
 from pathlib import Path
 
+from tests.repo_modules import load
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTORCH_NB = ROOT / "chapters/10_stabilising_pytorch.ipynb"
-TENSORFLOW_MD = ROOT / "chapters/10_stabilising_tensorflow.md"
+TENSORFLOW_NB = ROOT / "chapters/10_stabilising_tensorflow.ipynb"
+chapter_code = load("chapter_code")
 
 
 def _pytorch_text() -> str:
@@ -26,15 +29,7 @@ def _pytorch_text() -> str:
 
 def _assigned(name: str) -> ast.expr:
     """The expression assigned to ``name`` at the top level of a code cell of the TF chapter."""
-    text = TENSORFLOW_MD.read_text(encoding="utf-8")
-    for block in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", text, re.S):
-        code = "\n".join(line for line in block.splitlines() if not line.startswith(":tags:"))
-        for node in ast.parse(code).body:
-            if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == name for t in node.targets
-            ):
-                return node.value
-    raise AssertionError(f"{TENSORFLOW_MD.name} assigns no {name}")
+    return chapter_code.assignment(TENSORFLOW_NB, name)
 
 
 def _call_keywords(call: ast.expr) -> dict:
