@@ -38,7 +38,7 @@ import torch
 from torch import nn
 
 from companion import data
-from companion.dcgan import Discriminator, Generator
+from companion.kits.dcgan import Discriminator, Generator
 from companion.torch_utils import describe_device, pick_device
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -47,7 +47,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def make_models(nz: int, width: int) -> tuple[nn.Module, nn.Module]:
     """The chapter's 28x28 generator ``(B, nz, 1, 1) -> (B, 1, 28, 28)`` and discriminator
     ``(B, 1, 28, 28) -> (B,)`` logits (width = channels of the widest layer / 2), from
-    :mod:`companion.dcgan`."""
+    :mod:`companion.kits.dcgan`."""
     return Generator(nz, width), Discriminator(width)
 
 

@@ -50,7 +50,7 @@ from companion import data, quality, settings
 from companion.keras_utils import describe_device, seed
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "companion" / "peer_results"  # package data: companion.peers reads it
+RESULTS = ROOT / "companion" / "peer_results"  # package data: companion.kits.peers reads it
 
 
 def book_track(notebook: Path, batch: int) -> list[tuple[int, float]]:

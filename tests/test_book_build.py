@@ -25,10 +25,12 @@ import companion
 from tests.book_site import BOOK_FLAGS, ROOT, build, build_book
 
 API_PAGE = ROOT / "book" / "api.md"
+#: every public module of companion, the chapter kits' sub-package included (not the package
+#: folders themselves, nor data folders such as companion.weights)
 MODULES = sorted(
-    f"companion.{m.name}"
-    for m in pkgutil.iter_modules(companion.__path__)
-    if not m.name.startswith("_")
+    m.name
+    for m in pkgutil.walk_packages(companion.__path__, "companion.")
+    if not m.ispkg and not any(part.startswith("_") for part in m.name.split("."))
 )
 
 

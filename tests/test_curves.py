@@ -1,4 +1,4 @@
-"""Unit tests of companion.curves: data, scaler, measurements, plot."""
+"""Unit tests of companion.kits.curves: data, scaler, measurements, plot."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from companion import curves  # noqa: E402
-from companion.curves import CurveError  # noqa: E402
+from companion.kits import curves  # noqa: E402
+from companion.kits.curves import CurveError  # noqa: E402
 
 
 def _real(n: int = 10_000, seed: int = 0) -> np.ndarray:

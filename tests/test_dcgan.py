@@ -1,4 +1,4 @@
-"""companion.dcgan holds chapter 6's networks: the same layers, the same state-dict keys."""
+"""companion.kits.dcgan holds chapter 6's networks: the same layers, the same state-dict keys."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from companion.dcgan import Discriminator, Generator, weights_init  # noqa: E402
+from companion.kits.dcgan import Discriminator, Generator, weights_init  # noqa: E402
 from tests.repo_modules import load  # noqa: E402
 
 CHAPTER6 = Path(__file__).resolve().parents[1] / "chapters" / "06_dcgan_pytorch.ipynb"

@@ -1,9 +1,9 @@
-"""companion.encoding: one-hot round trips and clear errors for bad input."""
+"""companion.kits.encoding: one-hot round trips and clear errors for bad input."""
 
 import numpy as np
 import pytest
 
-from companion.encoding import decode_one_hot, one_hot
+from companion.kits.encoding import decode_one_hot, one_hot
 
 
 def test_one_hot_of_75_has_a_single_one_at_index_75():
@@ -60,7 +60,7 @@ def test_decode_rejects_wrong_shapes_and_nan():
         decode_one_hot([[np.nan, 1.0]])
 
 
-# --- issue 32: the same patterns as companion.conditioning's labels ---------------------------
+# --- issue 32: the same patterns as companion.kits.conditioning's labels ---
 
 
 def test_chapter_4_messages_are_unchanged():

@@ -1,4 +1,4 @@
-"""companion.integer_patterns: the multiples-of-5 data and the metrics that grade a generator."""
+"""companion.kits.integer_patterns: the multiples-of-5 data and the metrics that grade a G."""
 
 import subprocess
 import sys
@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from companion import integer_patterns as ip
-from companion.encoding import decode_one_hot
+from companion.kits import integer_patterns as ip
+from companion.kits.encoding import decode_one_hot
 
 
 def test_valid_values_are_the_twenty_multiples_of_five():
@@ -138,7 +138,7 @@ def test_plot_histogram_draws_valid_invalid_and_target():
 
 def test_module_imports_no_framework():
     code = (
-        "import sys, companion.integer_patterns; "
+        "import sys, companion.kits.integer_patterns; "
         "assert 'torch' not in sys.modules and 'tensorflow' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,4 +1,4 @@
-"""companion.keras_dcgan holds chapter 6's Keras networks: the same layers and weight shapes."""
+"""companion.kits.keras_dcgan holds chapter 6's Keras networks: the same layers and weights."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from companion import keras_dcgan  # noqa: E402
+from companion.kits import keras_dcgan  # noqa: E402
 from tests.repo_modules import load  # noqa: E402
 
 CHAPTER6 = Path(__file__).resolve().parents[1] / "chapters" / "06_dcgan_tensorflow.ipynb"

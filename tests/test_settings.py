@@ -50,7 +50,9 @@ def test_run_report_line(monkeypatch):
     assert "numpy=" in line and line.endswith("data=mnist test split")
 
 
-@pytest.mark.parametrize("module", ["companion.data", "companion.settings", "companion.encoding"])
+@pytest.mark.parametrize(
+    "module", ["companion.data", "companion.settings", "companion.kits.encoding"]
+)
 def test_neutral_modules_import_no_framework(module):
     code = (
         f"import sys, {module}; "

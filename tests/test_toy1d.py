@@ -1,9 +1,9 @@
-"""companion.toy1d: the NumPy 1-D GAN of Chapters 1 and 2 (hand-derived gradients)."""
+"""companion.kits.toy1d: the NumPy 1-D GAN of Chapters 1 and 2 (hand-derived gradients)."""
 
 import numpy as np
 import pytest
 
-from companion import toy1d
+from companion.kits import toy1d
 
 
 def _finite_difference(loss, params, eps=1e-6):

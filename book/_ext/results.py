@@ -64,7 +64,7 @@ RELATIVE = re.compile(
 # the spread of an FD ratio over the splits of quality.evaluate: "ratio 5.35 (splits: 4.20-6.87)"
 SPLITS = re.compile(r"ratio (?P<ratio>[\d.]+) \(splits: (?P<lo>[\d.]+)-(?P<hi>[\d.]+)\)")
 TRACK = re.compile(r"^(?P<variant>.*?)\s*step\s+(?P<step>[\d,]+): FD/baseline\s+(?P<fd>[\d.]+)")
-#: where bench/peers.py stores its results: package data of companion (companion.peers.RESULTS)
+#: where bench/peers.py stores its results: package data of companion (companion.kits.peers.RESULTS)
 PEER_RESULTS = ROOT / "companion" / "peer_results"
 #: the peer trained beside a chapter by bench/peers.py: chapter name -> (name, result file)
 PEER_FILES = {

@@ -2,7 +2,7 @@
 
 A conditional generator ``G(z, y)`` takes a noise batch ``z`` of shape ``(B, nz)`` and one class
 label per noise vector. The chapters hand the label to the networks as a one-hot vector
-(:func:`companion.encoding.one_hot`), so a *mixture* of two labels, ``(1 - t) e_a + t e_b``, is
+(:func:`companion.kits.encoding.one_hot`), so a *mixture* of two labels, ``(1 - t) e_a + t e_b``, is
 a valid input too (:func:`label_walk`). :func:`label_vectors` is the one door labels go through:
 it refuses what a generator would silently misuse (a label outside ``0..n_classes-1``, a float
 label, a batch of labels whose length differs from the noise batch) with a message that names
@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from companion import _checks
-from companion.encoding import one_hot
+from companion.kits.encoding import one_hot
 
 __all__ = [
     "check_labels",

@@ -22,7 +22,7 @@ from matplotlib.ticker import FuncFormatter
 __all__ = ["PeerResultUnavailable", "RESULTS", "plot", "show", "stored", "table"]
 
 #: The folder of the stored peer results inside the installed package (package data).
-RESULTS = Path(__file__).resolve().parent / "peer_results"
+RESULTS = Path(__file__).resolve().parents[1] / "peer_results"
 
 
 class PeerResultUnavailable(RuntimeError):

@@ -1,9 +1,9 @@
 """Chapter 6's DCGAN for 28x28 images in Keras, for the chapters that train it again.
 
-The Keras twin of :mod:`companion.dcgan`. Chapter 6 (TensorFlow) builds these networks in its own
-cells and explains every layer and every PyTorch-to-Keras translation; chapter 11 (training fast,
-on one device and on several) reuses them from here. ``tests/test_keras_dcgan.py`` checks that the
-layers and weight shapes are chapter 6's.
+The Keras twin of :mod:`companion.kits.dcgan`. Chapter 6 (TensorFlow) builds these networks in its
+own cells and explains every layer and every PyTorch-to-Keras translation; chapter 11 (training
+fast, on one device and on several) reuses them from here. ``tests/test_keras_dcgan.py`` checks
+that the layers and weight shapes are chapter 6's.
 
 Imports tensorflow and keras; never imports torch.
 """

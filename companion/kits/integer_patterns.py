@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from companion.encoding import one_hot
+from companion.kits.encoding import one_hot
 
 __all__ = [
     "DEPTH",
