@@ -1,33 +1,32 @@
 """MNIST and Fashion-MNIST from their IDX files, as NumPy arrays for either framework.
 
+This module knows the datasets (:data:`DATASETS`) and loads them; finding, fetching, checking
+and reading one file is :mod:`companion.dataset_files`' part.
+
 Files live in ``<data_dir>/<dataset>/<name>.gz`` (``data_dir`` is ``GAN_BOOK_DATA`` or a user
 cache directory, see :func:`companion.settings.data_dir`). A file found there is checked
 against the SHA-256 of its *decompressed* bytes (the same for every faithful copy, however it
 was gzipped); a missing file is downloaded from the official mirrors with a progress bar
-(pooch + tqdm). A corrupt file, or one that cannot be fetched, raises :class:`DataError`
-with a message that names the file, the directory and what to do.
+(pooch + tqdm). A corrupt file, or one that cannot be fetched, raises
+:class:`~companion.dataset_files.DataError` with a message that names the file, the directory
+and what to do.
 
 Framework-neutral: never imports torch or tensorflow.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import warnings
-import zlib
-from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from companion import _checks, settings
+from companion import _checks, dataset_files, settings
+from companion.dataset_files import DataError, Dataset, file_path
 
+# DataError and Dataset (companion.dataset_files) stay importable from here, as before
 __all__ = [
     "DATASETS",
-    "DataError",
-    "Dataset",
     "TrainingData",
     "FallbackWarning",
     "load",
@@ -35,27 +34,6 @@ __all__ = [
     "to_unit_range",
     "from_unit_range",
 ]
-
-
-class DataError(RuntimeError):
-    """A dataset file is missing and cannot be downloaded, or is corrupt."""
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """Where a dataset comes from and what its files must contain.
-
-    Attributes:
-        name: folder name under the data directory (``"mnist"``, ``"fashion-mnist"``).
-        mirrors: base URLs tried in order for a missing file.
-        sha256: file name -> SHA-256 of the decompressed bytes.
-        classes: the ten class names, index = label.
-    """
-
-    name: str
-    mirrors: tuple[str, ...]
-    sha256: dict[str, str]
-    classes: tuple[str, ...]
 
 
 #: The datasets :func:`load` knows, by name (``"mnist"``, ``"fashion-mnist"``).
@@ -101,7 +79,6 @@ DATASETS: dict[str, Dataset] = {
 }
 
 _SPLIT_PREFIX = {"train": "train", "test": "t10k"}
-_IDX_MAGIC = {"images": 0x0803, "labels": 0x0801}  # uint8 data, 3 or 1 dimensions
 
 
 def _dataset(name: str) -> Dataset:
@@ -116,75 +93,6 @@ def _file_names(name: str, split: str) -> tuple[str, str]:
         raise ValueError(f"Unknown split {split!r} for {name}. Choose 'train' or 'test'.")
     prefix = _SPLIT_PREFIX[split]
     return f"{prefix}-images-idx3-ubyte.gz", f"{prefix}-labels-idx1-ubyte.gz"
-
-
-def _download(ds: Dataset, file_name: str, folder: Path) -> Path:
-    """Fetch ``file_name`` from the first mirror that answers; DataError if none does."""
-    import pooch  # imported here: only a download needs it
-
-    # pooch logs "Downloading ... to file <absolute path>" at INFO: the tqdm bar already shows
-    # the download, and a stored notebook must not show this machine's paths.
-    pooch.get_logger().setLevel("WARNING")
-    errors = []
-    for base in ds.mirrors:
-        try:
-            return Path(
-                pooch.retrieve(
-                    url=base + file_name,
-                    known_hash=None,  # checked after decompression, see _read_verified
-                    fname=file_name,
-                    path=folder,
-                    progressbar=True,
-                )
-            )
-        except Exception as exc:  # noqa: BLE001 - any failure means "try the next mirror"
-            errors.append(f"{base}{file_name}: {exc.__class__.__name__}: {exc}")
-    raise DataError(
-        f"The {ds.name} file {file_name} is not in {folder} and could not be downloaded "
-        f"(tried {len(ds.mirrors)} mirror(s): {'; '.join(errors)}). "
-        f"Connect to the internet and run again, or copy {file_name} into {folder} yourself "
-        f"(or point GAN_BOOK_DATA at a folder that has {ds.name}/{file_name})."
-    )
-
-
-def _read_verified(ds: Dataset, path: Path) -> bytes:
-    """Decompress ``path`` and check the SHA-256 of its bytes; DataError if it does not match."""
-    remedy = (
-        f"Delete {path} and run again to download a fresh copy, or replace it with an intact "
-        f"copy of {ds.name}/{path.name}."
-    )
-    try:
-        raw = gzip.decompress(path.read_bytes())
-    except (OSError, EOFError, zlib.error) as exc:
-        raise DataError(
-            f"The {ds.name} file {path.name} in {path.parent} is corrupt or truncated: it is not "
-            f"a complete gzip file ({exc.__class__.__name__}: {exc}). {remedy}"
-        ) from None
-    digest = hashlib.sha256(raw).hexdigest()
-    expected = ds.sha256[path.name]
-    if digest != expected:
-        raise DataError(
-            f"The {ds.name} file {path.name} in {path.parent} does not hold the expected data: "
-            f"the SHA-256 of its decompressed bytes is {digest[:16]}..., expected "
-            f"{expected[:16]}.... {remedy}"
-        )
-    return raw
-
-
-def _parse_idx(raw: bytes, kind: str, path: Path) -> np.ndarray:
-    """Turn IDX bytes (big-endian header, then uint8 values) into an array."""
-    ndim = 3 if kind == "images" else 1
-    header = 4 + 4 * ndim
-    magic = int.from_bytes(raw[:4], "big")
-    if magic != _IDX_MAGIC[kind]:
-        raise DataError(f"{path} is not an IDX {kind} file (magic number {magic:#x}).")
-    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
-
-
-def file_path(name: str, file_name: str) -> Path:
-    """Where ``file_name`` of dataset ``name`` is looked for: ``<data_dir>/<name>/<file_name>``."""
-    return settings.data_dir() / name / file_name
 
 
 def load(
@@ -215,8 +123,9 @@ def load(
                     f"The {name} file {file_name} is not in {path.parent}. Run with "
                     f"download=True on a machine with internet, or copy the file there."
                 )
-            path = _download(ds, file_name, path.parent)
-        arrays.append(_parse_idx(_read_verified(ds, path), kind, path))
+            path = dataset_files.download(ds, file_name, path.parent)
+        raw = dataset_files.read_verified(ds, path)
+        arrays.append(dataset_files.parse_idx(raw, kind, path))
     images, labels = arrays
     if len(images) != len(labels):
         raise DataError(f"{name} {split}: {len(images)} images but {len(labels)} labels.")
