@@ -1,15 +1,8 @@
 """MNIST and Fashion-MNIST from their IDX files, as NumPy arrays for either framework.
 
-This module knows the datasets (:data:`DATASETS`) and loads them; finding, fetching, checking
-and reading one file is :mod:`companion.dataset_files`' part.
-
-Files live in ``<data_dir>/<dataset>/<name>.gz`` (``data_dir`` is ``GAN_BOOK_DATA`` or a user
-cache directory, see :func:`companion.settings.data_dir`). A file found there is checked
-against the SHA-256 of its *decompressed* bytes (the same for every faithful copy, however it
-was gzipped); a missing file is downloaded from the official mirrors with a progress bar
-(pooch + tqdm). A corrupt file, or one that cannot be fetched, raises
-:class:`~companion.dataset_files.DataError` with a message that names the file, the directory
-and what to do.
+This module knows the datasets (:data:`DATASETS`) and loads them, whole or as a training set.
+Finding, fetching, checking and reading one file is :mod:`companion.dataset_files`' part, and
+so is the :class:`~companion.dataset_files.DataError` that names the file and what to do.
 
 Framework-neutral: never imports torch or tensorflow.
 """

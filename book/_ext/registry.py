@@ -6,7 +6,7 @@ results page measures it, and its peer benchmark. ``_toc.yml`` is generated from
 registry does not name); the landing figure (``landing.py``), the results page (``results.py``),
 ``bench/`` and the tests read it here. Run it as a script to check ``_toc.yml`` or rewrite it::
 
-    python book/_ext/registry.py              # exit 1 and a diff when _toc.yml is stale
+    python book/_ext/registry.py              # exit 1 when _toc.yml is stale
     python book/_ext/registry.py --write-toc  # rewrite _toc.yml from the registry
 """
 
@@ -75,12 +75,6 @@ class Chapter:
             Notebook(f"chapters/{self.name}_{fw}.ipynb", FRAMEWORK_LABELS[fw])
             for fw in self.frameworks
         ]
-
-    def notebook(self, framework: str) -> Path:
-        """The absolute path of its ``framework`` notebook (``"pytorch"`` or ``"tensorflow"``)."""
-        if framework not in self.frameworks:
-            raise KeyError(f"chapter {self.name} has no {framework} notebook: {self.frameworks}")
-        return ROOT / f"chapters/{self.name}_{framework}.ipynb"
 
 
 def _raw(path: Path = REGISTRY) -> dict:
