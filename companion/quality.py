@@ -140,6 +140,9 @@ def evaluate(
     For each of ``splits`` random splits, the reference is shuffled and cut into two disjoint
     sets ``R1``, ``R2`` of ``n = min(len(generated), len(reference) // 2)`` images; the FD of
     ``n`` generated images to ``R1`` and the baseline ``FD(R1, R2)`` are averaged over the splits.
+    When there are more than ``n`` generated images, ``n`` of them are drawn at random (by
+    ``seed``), not the first ``n``: generators are often sampled class by class, and the first
+    half of such a batch would hold only the first half of the classes.
     Both distances use the same number of images, which matters because an FD estimated from few
     samples is biased upwards; several splits keep one lucky or unlucky split from deciding the
     ratio.
@@ -165,7 +168,13 @@ def evaluate(
     if splits < 1:
         raise ValueError(f"evaluate needs at least one split; got splits = {splits}.")
     f_ref = reference_features(reference, dataset)
-    f_gen, logits = features_and_logits(np.asarray(generated)[:n], dataset, 500)
+    generated = np.asarray(generated)
+    if len(generated) > n:  # a random subset, never the first n (often a few classes only)
+        keep = np.random.default_rng([seed, len(generated)]).choice(
+            len(generated), n, replace=False
+        )
+        generated = generated[np.sort(keep)]
+    f_gen, logits = features_and_logits(generated, dataset, 500)
     labels = logits.argmax(axis=1)
     baselines, fds = split_fds(f_ref, n, splits, seed, f_gen)
     per_split = fds / np.maximum(baselines, 1e-12)
