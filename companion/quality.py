@@ -78,6 +78,7 @@ from companion.frechet import (  # noqa: F401
     real_baseline,
     split_fds,
 )
+from companion.verdicts import Verdict
 
 __all__ = ["QualityReport", "evaluate", "against"]
 
@@ -202,22 +203,32 @@ def against(
     target: float,
     lower_is_better: bool = True,
     fmt: str = ".2f",
-) -> str:
-    """One line that sets a result beside the bar a chapter asserts and its stretch target.
+    *,
+    variant: str = "",
+    asserted: bool = True,
+    reference: str = "",
+    spread: tuple[float, float] | None = None,
+) -> Verdict:
+    """A result set beside the bar a chapter asserts and its stretch target.
 
-    A missed target is reported in words, never as an error: the chapter asserts only the bar.
+    Prints as one line; ``display`` it in a notebook to store its numbers beside the line
+    (:class:`companion.verdicts.Verdict` says how, and what the keyword arguments mean). A missed
+    target is reported in words, never as an error: the chapter asserts only the bar.
 
     Example::
 
-        >>> against("FD / baseline", 21.3, bar=35, target=8)
-        'FD / baseline 21.30: bar <= 35 met; target <= 8 not reached'
+        >>> print(against("FD / baseline", 21.3, bar=35, target=8))
+        FD / baseline 21.30: bar <= 35 met; target <= 8 not reached
     """
-    sign = "<=" if lower_is_better else ">="
-
-    def ok(limit: float) -> bool:
-        return value <= limit if lower_is_better else value >= limit
-
-    return (
-        f"{name} {value:{fmt}}: bar {sign} {bar:g} {'met' if ok(bar) else 'NOT met'}; "
-        f"target {sign} {target:g} {'reached' if ok(target) else 'not reached'}"
+    return Verdict(
+        name,
+        value,
+        bar,
+        target,
+        lower_is_better,
+        fmt,
+        variant=variant,
+        asserted=asserted,
+        reference=reference,
+        spread=spread,
     )

@@ -24,6 +24,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from companion.verdicts import RunSummary
+
 __all__ = [
     "PROFILE_ENV",
     "DATA_ENV",
@@ -135,12 +137,12 @@ def library_versions() -> dict[str, str]:
 class RunReport:
     """A stopwatch plus the facts a reader needs to reproduce a run.
 
-    Create it at the top of a chapter and print :meth:`summary` at the end::
+    Create it at the top of a chapter and show :meth:`summary` at the end::
 
         report = RunReport(device="cuda:0 (NVIDIA H100)")
         ...
-        print(report.summary())
-        # prints one line (wrapped here):
+        display(report.summary())  # or print(...): the same line, without the data
+        # one line (wrapped here):
         # profile=full device=cuda:0 (NVIDIA H100) wall=83.2s python=3.11.7
         # numpy=1.26.4 torch=2.13.0
 
@@ -161,12 +163,16 @@ class RunReport:
         """One line with the profile and device, for the top of a chapter."""
         return f"profile={self.profile} device={self.device}"
 
-    def summary(self, **extra: object) -> str:
-        """One line: profile, device, wall time, library versions and any ``extra`` facts.
+    def summary(self, **extra: object) -> RunSummary:
+        """Profile, device, wall time, library versions and any ``extra`` facts.
 
-        ``extra`` items are appended as ``key=value`` (for example ``data="mnist train"``).
+        Prints as one line, the ``extra`` items appended as ``key=value`` (for example
+        ``data="mnist train"``); ``display`` it in a notebook to store the same facts as data
+        beside the line (:class:`companion.verdicts.RunSummary`).
         """
-        parts = [self.header(), f"wall={self.elapsed():.1f}s"]
-        parts += [f"{k}={v}" for k, v in library_versions().items()]
-        parts += [f"{k}={v}" for k, v in extra.items()]
-        return " ".join(parts)
+        facts = {
+            k: v if isinstance(v, (str, int, float, bool)) else str(v) for k, v in extra.items()
+        }
+        return RunSummary(
+            self.profile, self.device, round(self.elapsed(), 1), library_versions(), facts
+        )

@@ -6,9 +6,12 @@ full profile) and compare every number in its text outputs with the stored noteb
     python scripts/compare_runs.py chapters/03_shape_2d_pytorch.ipynb \
         /tmp/clone/chapters/03_shape_2d_pytorch.ipynb
 
-Numbers on lines that report time or speed (wall time, seconds, images/s, dates) are left out:
-they measure the machine, not the model. A number "differs" when
-``|a - b| > atol + rtol * max(|a|, |b|)``. The exit status is 1 when any number differs.
+Verdicts and the run summary are compared as the data they store beside their lines
+(:func:`companion.verdicts.read_notebook`): each verdict's value, matched by its model and measure,
+and the summary's facts, not its wall time or library versions. In the other text outputs, numbers
+on lines that report time or speed (seconds, images/s, dates) are left out: they measure the
+machine, not the model. A number "differs" when ``|a - b| > atol + rtol * max(|a|, |b|)``. The
+exit status is 1 when any number differs.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+from companion.verdicts import RUN_MIME, VERDICT_MIME, read_notebook
 
 NUMBER = re.compile(r"[-+]?(?:\d+(?:,\d{3})*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 #: lines that measure the machine, not the model
@@ -37,6 +42,8 @@ def cell_texts(path: Path) -> list[tuple[str, list[str]]]:
             continue
         lines = []
         for output in cell.get("outputs", []):
+            if {VERDICT_MIME, RUN_MIME} & set(output.get("data", {})):
+                continue  # compared as data: compare_records
             text = output.get("text") or output.get("data", {}).get("text/plain", "")
             text = "".join(text) if isinstance(text, list) else text
             lines += [line for line in text.splitlines() if not line.startswith("<Figure")]
@@ -52,12 +59,43 @@ def numbers(lines: list[str]) -> list[float]:
     return found
 
 
+def _numeric(facts: dict) -> dict[str, float]:
+    """The facts of a run summary that are numbers (``"15.33"`` included)."""
+    found = {}
+    for key, value in facts.items():
+        try:
+            found[key] = float(value)
+        except (TypeError, ValueError):
+            pass
+    return found
+
+
+def compare_records(a: Path, b: Path, rtol: float, atol: float) -> tuple[int, int, list[str]]:
+    """(numbers compared, numbers that differ, report lines) of the verdicts and run summaries."""
+    ra, rb = read_notebook(a), read_notebook(b)
+    names_a = [(v.variant, v.measure) for v in ra.verdicts]
+    if names_a != [(v.variant, v.measure) for v in rb.verdicts]:
+        return 0, 1, [f"{a.name}: the two runs do not show the same verdicts"]
+    pairs = [
+        (f"verdict {v}: {m}", x.value, y.value)
+        for (v, m), x, y in zip(names_a, ra.verdicts, rb.verdicts)
+    ]
+    fa, fb = (_numeric(r.run.facts) if r.run else {} for r in (ra, rb))
+    pairs += [(f"run summary: {k}", fa[k], fb[k]) for k in fa if k in fb]
+    differ = [f"{name}: {x:g} vs {y:g}" for name, x, y in pairs if not _close(x, y, rtol, atol)]
+    return len(pairs), len(differ), differ
+
+
+def _close(x: float, y: float, rtol: float, atol: float) -> bool:
+    return abs(x - y) <= atol + rtol * max(abs(x), abs(y))
+
+
 def compare(a: Path, b: Path, rtol: float, atol: float) -> tuple[int, int, list[str]]:
     """(numbers compared, numbers that differ, report lines)."""
     cells_a, cells_b = cell_texts(a), cell_texts(b)
     if [s for s, _ in cells_a] != [s for s, _ in cells_b]:
         return 0, 1, [f"{a.name}: the two notebooks do not have the same code"]
-    compared, differ, report = 0, 0, []
+    compared, differ, report = compare_records(a, b, rtol, atol)
     for index, ((_, la), (_, lb)) in enumerate(zip(cells_a, cells_b)):
         na, nb = numbers(la), numbers(lb)
         if len(na) != len(nb):
@@ -66,7 +104,7 @@ def compare(a: Path, b: Path, rtol: float, atol: float) -> tuple[int, int, list[
             continue
         for x, y in zip(na, nb):
             compared += 1
-            if abs(x - y) > atol + rtol * max(abs(x), abs(y)):
+            if not _close(x, y, rtol, atol):
                 differ += 1
                 report.append(f"code cell {index}: {x:g} vs {y:g}")
     return compared, differ, report

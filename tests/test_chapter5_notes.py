@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from companion.verdicts import read_notebook
 from tests.repo_modules import book
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,8 +24,10 @@ results = book("results")  # the results page's reader of stored outputs
 
 def _stored(framework: str) -> dict:
     """The numbers the stored full run printed."""
-    text = "\n".join(results.stored_lines(ROOT / f"chapters/05_mlp_mnist_{framework}.ipynb"))
-    assert "profile=full" in text, f"chapter 5 ({framework}) has no stored full run"
+    notebook = ROOT / f"chapters/05_mlp_mnist_{framework}.ipynb"
+    text = "\n".join(results.stored_lines(notebook))
+    run = read_notebook(notebook).run
+    assert run and run.profile == "full", f"chapter 5 ({framework}) has no stored full run"
     q = re.search(
         r"ratio ([\d.]+) \(splits: ([\d.]+)-([\d.]+)\); class entropy ([\d.]+), "
         r"largest class ([\d.]+)%.*predicted classes \[([\d, ]+)\]",
@@ -39,7 +42,7 @@ def _stored(framework: str) -> dict:
         "largest_digit": counts.index(max(counts)),
         "best_step": int(re.search(r"best check: step ([\d,]+)", text).group(1).replace(",", "")),
         "writers": float(re.search(r"each group of writers: FD/baseline ([\d.]+)", text).group(1)),
-        "wall": float(re.search(r"profile=full .*wall=([\d.]+)s", text).group(1)),
+        "wall": run.wall_s,
         "track": [
             (int(step.replace(",", "")), float(ratio))
             for step, ratio in re.findall(r"^step\s+([\d,]+): FD/baseline\s+([\d.]+)", text, re.M)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from companion.verdicts import read_notebook
 from tests.repo_modules import book
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,8 +56,9 @@ def _chapter8(framework: str) -> dict:
         style: np.array([float(m["rest"].split("|")[k].split()[0].rstrip("%")) for m in rows]) / 100
         for k, style in enumerate(reports)
     }
-    summary = [line for line in lines if line.startswith("profile=full")][-1]
-    best = re.search(r"best_style=(\S+)", summary)[1]
+    best = read_notebook(ROOT / "chapters" / f"08_conditional_{framework}.ipynb").run.facts[
+        "best_style"
+    ]
     late = dict(
         re.findall(
             r"(one-hot|embedding) ([\d.]+)",

@@ -307,16 +307,21 @@ def test_features_is_fast():
 
 
 def test_against_reports_bar_and_target_in_words():
-    assert quality.against("FD / baseline", 21.3, bar=35, target=8) == (
+    def line(*args, **kwargs) -> str:
+        return str(quality.against(*args, **kwargs))
+
+    assert line("FD / baseline", 21.3, bar=35, target=8) == (
         "FD / baseline 21.30: bar <= 35 met; target <= 8 not reached"
     )
-    assert quality.against("ratio", 40, bar=35, target=8).endswith(
+    assert line("ratio", 40, bar=35, target=8).endswith(
         "bar <= 35 NOT met; target <= 8 not reached"
     )
-    assert quality.against(
-        "entropy", 0.95, bar=0.9, target=0.99, lower_is_better=False, fmt=".3f"
-    ) == ("entropy 0.950: bar >= 0.9 met; target >= 0.99 not reached")
-    assert "target <= 8 reached" in quality.against("ratio", 7.9, bar=35, target=8)
+    assert line("entropy", 0.95, bar=0.9, target=0.99, lower_is_better=False, fmt=".3f") == (
+        "entropy 0.950: bar >= 0.9 met; target >= 0.99 not reached"
+    )
+    assert "target <= 8 reached" in line("ratio", 7.9, bar=35, target=8)
+    verdict = quality.against("ratio", np.float32(7.5), bar=35, target=8, variant="one-hot")
+    assert (verdict.bar_met, verdict.target_reached, verdict.value) == (True, True, 7.5)
 
 
 def test_evaluate_remembers_reference_features_but_not_across_references(monkeypatch):

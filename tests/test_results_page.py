@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from companion.verdicts import VERDICT_MIME, RunSummary, Verdict
 from tests.book_site import build_book
 from tests.repo_modules import book
 
@@ -21,10 +22,18 @@ LISTED = {notebook for notebook, _, _ in results.CHAPTERS}
 
 
 def _verdict_lines(notebook: Path) -> list[str]:
-    """Lines with a bar and a target, found without the page's own parser."""
-    return [
-        line for line in results.stored_lines(notebook) if ": bar " in line and "; target " in line
-    ]
+    """The lines shown beside verdict data, found without the page's own reader; and no verdict
+    line that was only printed, without its data."""
+    lines, printed = [], []
+    for cell in json.loads(notebook.read_text())["cells"]:
+        for out in cell.get("outputs", []):
+            text = "".join(out.get("text") or out.get("data", {}).get("text/plain", ""))
+            if VERDICT_MIME in out.get("data", {}):
+                lines.append(text)
+            else:
+                printed += [line for line in text.splitlines() if ": bar " in line]
+    assert not printed, f"{notebook.name} printed verdicts without their data: {printed}"
+    return lines
 
 
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -205,29 +214,47 @@ def test_the_built_page_shows_every_row():
     assert "chapter 6's 54.7" in " ".join(" ".join(c) for c in shown)  # chapter 10's reference
 
 
-def _notebook(path: Path, lines: list[str]) -> str:
+def _notebook(path: Path, outputs: list) -> str:
+    """A notebook whose one cell printed the strings and displayed the records of ``outputs``."""
     cell = nbformat.v4.new_code_cell("print()")
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n")]
+    for item in outputs:
+        if isinstance(item, str):
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=item + "\n"))
+        else:
+            cell.outputs.append(
+                nbformat.v4.new_output("display_data", data=item._repr_mimebundle_())
+            )
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
-SUMMARY = "profile=full device=cpu (2 cores, x86_64) wall=12.5s python=3.11.7"
-VERDICT = "FD / baseline 9.10: bar <= 12 met; target <= 8 not reached"
+SUMMARY = RunSummary("full", "cpu (2 cores, x86_64)", 12.5, {"python": "3.11.7"})
+VERDICT = Verdict("FD / baseline", 9.1, 12, 8)
 
 
 @pytest.mark.parametrize(
-    "lines, message",
+    "outputs, message",
     [
         ([VERDICT], "no full-profile run summary"),
-        ([VERDICT, SUMMARY.replace("full", "smoke")], "no full-profile run summary"),
-        ([SUMMARY], "no verdict line"),
+        ([VERDICT, RunSummary("smoke", "cpu", 1.0)], "no full-profile run summary"),
+        ([SUMMARY], "stores no verdict"),
+        ([str(VERDICT), SUMMARY], "stores no verdict"),  # printed, not displayed: no data
     ],
 )
-def test_a_chapter_without_what_the_page_needs_is_named(tmp_path, monkeypatch, lines, message):
+def test_a_chapter_without_what_the_page_needs_is_named(tmp_path, monkeypatch, outputs, message):
     monkeypatch.setattr(results, "ROOT", tmp_path)
-    _notebook(tmp_path / "ch.ipynb", lines)
+    _notebook(tmp_path / "ch.ipynb", outputs)
     with pytest.raises(results.ResultsError, match=message):
+        results.read_chapter("ch.ipynb", "x", "NumPy")
+
+
+def test_a_stored_line_that_its_data_does_not_print_is_named(tmp_path, monkeypatch):
+    monkeypatch.setattr(results, "ROOT", tmp_path)
+    _notebook(tmp_path / "ch.ipynb", [VERDICT, SUMMARY])
+    nb = nbformat.read(tmp_path / "ch.ipynb", as_version=4)
+    nb.cells[0].outputs[0].data["text/plain"] = str(VERDICT).replace("9.10", "7.10")
+    nbformat.write(nb, tmp_path / "ch.ipynb")
+    with pytest.raises(results.ResultsError, match="cell 0: the stored line"):
         results.read_chapter("ch.ipynb", "x", "NumPy")
 
 
@@ -239,7 +266,8 @@ def test_device_names_are_shortened():
 
 def test_variants_and_values_are_read(tmp_path, monkeypatch):
     monkeypatch.setattr(results, "ROOT", tmp_path)
-    _notebook(tmp_path / "ch.ipynb", ["a (best):", "  " + VERDICT, "b:", "  " + VERDICT, SUMMARY])
+    a, b = (Verdict(**{**VERDICT.__dict__, "variant": v, "asserted": v == "a"}) for v in "ab")
+    _notebook(tmp_path / "ch.ipynb", ["a (best):", a, "b:", b, SUMMARY])
     rows = results.read_chapter("ch.ipynb", "x", "NumPy")
     assert [(r.variant, r.value, r.bar, r.target_reached, r.asserted) for r in rows] == [
         ("a", "9.10", "12", False, results.ASSERTED),

@@ -4,8 +4,9 @@ run costs, and the figure it quotes is the stored run's.
 A reader who opens a chapter from its Colab button never sees the preface, so the chapter's
 first paragraph is a note (``> **Runtime.** ...``) that names the menu path and the cost. The
 one source of truth for the cost is the run summary that the chapter's full-profile run stored
-in its ``.ipynb`` (``profile=full device=cpu (2 cores, x86_64) ... wall=1390.5s ...``, the line
-the results page reads too). From it this test derives the phrases the note must contain:
+in its ``.ipynb`` (``profile=full device=cpu (2 cores, x86_64) ... wall=1390.5s ...``), read
+as the data stored beside that line (:func:`companion.verdicts.read_notebook`), as the results
+page reads it. From it this test derives the phrases the note must contain:
 
 * the runtime, ``Runtime → Change runtime type → CPU`` for a chapter that imports neither
   PyTorch nor TensorFlow (a GPU buys nothing) or whose stored run took under a minute on the
@@ -27,7 +28,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from tests.test_chapter5_notes import results  # the results page's reader of stored outputs
+from companion.verdicts import read_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 MD = sorted((ROOT / "chapters").glob("*.md"))
@@ -69,10 +70,11 @@ def expected_phrases(wall_s: float, device: str, uses_framework: bool) -> list[s
 
 def stored_run(md: Path) -> tuple[float, str]:
     """Wall time (s) and device of the full-profile run stored in the chapter's ``.ipynb``."""
-    lines = results.stored_lines(md.with_suffix(".ipynb"))
-    runs = [m for m in map(results.SUMMARY.match, lines) if m and m["profile"] == "full"]
-    assert runs, f"{md.with_suffix('.ipynb').name} stores no full-profile run summary"
-    return float(runs[-1]["wall"]), runs[-1]["device"]
+    run = read_notebook(md.with_suffix(".ipynb")).run
+    assert run and run.profile == "full", (
+        f"{md.with_suffix('.ipynb').name} stores no full-profile run summary"
+    )
+    return run.wall_s, run.device
 
 
 def note(md: Path) -> str:

@@ -45,7 +45,7 @@ def test_seed_everything_is_reproducible():
 
 def test_run_report_line(monkeypatch):
     monkeypatch.setenv("GAN_BOOK_PROFILE", "smoke")
-    line = settings.RunReport(device="cpu (test)").summary(data="mnist test split")
+    line = str(settings.RunReport(device="cpu (test)").summary(data="mnist test split"))
     assert re.match(r"profile=smoke device=cpu \(test\) wall=\d+\.\ds python=3\.", line)
     assert "numpy=" in line and line.endswith("data=mnist test split")
 

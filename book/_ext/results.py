@@ -1,15 +1,17 @@
 """The results page's table, read from the chapters' stored outputs at every build.
 
-Every training chapter prints its verdicts with :func:`companion.quality.against`, one line per
+Every training chapter shows its verdicts with :func:`companion.quality.against`, one line per
 measure::
 
     FD / baseline 15.33: bar <= 30 met; target <= 8 not reached
 
-and ends with the one-line run summary of :class:`companion.settings.RunReport`
-(``profile=full device=... wall=1390.5s ...``). Those lines, in the outputs that the chapter's
-full-profile run stored in its ``.ipynb``, are the data of the results page: this module reads them
+and ends with the run summary of :class:`companion.settings.RunReport`
+(``profile=full device=... wall=1390.5s ...``). Shown with ``display``, each of them stores its
+numbers as data beside the line (:mod:`companion.verdicts`), in the outputs that the chapter's
+full-profile run stored in its ``.ipynb``: that data, read with
+:func:`companion.verdicts.read_notebook`, is the data of the results page. This module reads it
 from each notebook in :data:`CHAPTERS`, adds the peer results stored by ``bench/peers.py`` and the
-chapters themselves, and writes a Markdown table to ``book/_generated/results_table.md``, which
+chapters' own tracks, and writes a Markdown table to ``book/_generated/results_table.md``, which
 ``book/results.md`` includes. Chapters 9 and 11 measure without a bar (they compare); their rows
 come from the tables they print (:data:`MEASURES`). Nothing in the table is typed by hand; a rerun
 of a chapter changes it at the next build. ``tests/test_results_page.py`` checks the reading
@@ -28,6 +30,8 @@ from pathlib import Path
 
 import registry  # book/_ext/registry.py, beside this file
 
+from companion.verdicts import RunSummary, StoredResults, Verdict, read_notebook
+
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "book" / "_generated" / "results_table.md"
 
@@ -44,25 +48,11 @@ NOT_MEASURED = {
     nb.path: c.not_measured for c in registry.chapters() if c.not_measured for nb in c.notebooks()
 }
 
-AGAINST = re.compile(
-    r"^(?P<indent>\s*)(?P<metric>\S.*?) (?P<value>-?[\d.]+): bar (?P<sign><=|>=) (?P<bar>\S+) "
-    r"(?P<met>met|NOT met); target (?:<=|>=) (?P<target>\S+) (?P<reached>reached|not reached)$"
-)
-VARIANT = re.compile(r"^(?P<variant>\S[^:]*?)(?P<best> \(best\))?:$")  # "one-hot (best):"
-SUMMARY = re.compile(r"^profile=(?P<profile>\w+) device=(?P<device>.+?) wall=(?P<wall>[\d.]+)s ")
 # chapter 8 sets its result beside chapter 6's stored run at as many images seen
 CH6_AT_EQUAL = re.compile(
     r"^chapter 6 \(unconditional\) at (?P<images>[\d,]+) images seen: FD/baseline (?P<fd>[\d.]+);"
 )
-# a target relative to another run:
-# "combined: 1.13x lower than chapter 6 at 256k images (aim: 1.5x)"
-RELATIVE = re.compile(
-    r"^(?P<what>.+?): [\d.]+x lower than (?P<ref>chapter \d+) at (?P<at>\S+) images "
-    r"\(aim: (?P<aim>[\d.]+)x\)$"
-)
 # a check of a chapter's own track: "one-hot step 16,000: FD/baseline    5.4, accuracy 89.9%"
-# the spread of an FD ratio over the splits of quality.evaluate: "ratio 5.35 (splits: 4.20-6.87)"
-SPLITS = re.compile(r"ratio (?P<ratio>[\d.]+) \(splits: (?P<lo>[\d.]+)-(?P<hi>[\d.]+)\)")
 TRACK = re.compile(r"^(?P<variant>.*?)\s*step\s+(?P<step>[\d,]+): FD/baseline\s+(?P<fd>[\d.]+)")
 #: where bench/peers.py stores its results: package data of companion (companion.kits.peers.RESULTS)
 PEER_RESULTS = ROOT / "companion" / "peer_results"
@@ -172,71 +162,34 @@ def chapter6_track(framework: str) -> dict[int, float]:
     return {int(m["step"].replace(",", "")): float(m["fd"]) for m in map(TRACK.match, lines) if m}
 
 
-def _summary(notebook: str, lines: list[str]) -> re.Match:
-    summaries = [m for m in map(SUMMARY.match, lines) if m]
-    if not summaries or summaries[-1]["profile"] != "full":
+def _summary(notebook: str, stored: StoredResults) -> RunSummary:
+    if stored.run is None or stored.run.profile != "full":
         raise ResultsError(
-            f"{notebook} stores no full-profile run summary (profile=full ... wall=...): run it "
-            "with `make execute NB=...` so that the results page shows a real run"
+            f"{notebook} stores no full-profile run summary (display(report.summary(...)) in the "
+            "full profile): run it with `make execute NB=...` so that the results page shows a "
+            "real run"
         )
-    return summaries[-1]
+    return stored.run
 
 
-def _verdict_rows(lines: list[str], base: dict) -> list[Row]:
-    """One row per ``quality.against`` line; under a variant header only "(best)" is asserted."""
-    relative = [m for m in map(RELATIVE.match, lines) if m]
-    rows, variant, best = [], "", False
-    for line in lines:
-        header = VARIANT.match(line)
-        if header and not AGAINST.match(line):
-            variant, best = header["variant"], bool(header["best"])
-            continue
-        match = AGAINST.match(line)
-        if not match:
-            continue
-        under = variant if match["indent"] else ""
-        reference = next(
-            (
-                f"{m['aim']}× below {m['ref']}'s {float(match['target']) * float(m['aim']):.3g} "
-                f"at {m['at']} images"
-                for m in relative
-                if match["metric"].endswith(m["what"])
-            ),
-            "",
-        )
-        row = Row(
-            variant=under,
-            metric=match["metric"],
-            value=match["value"],
-            sign=match["sign"],
-            bar=match["bar"],
-            bar_met=match["met"] == "met",
-            target=match["target"],
-            target_reached=match["reached"] == "reached",
-            peer="",
-            asserted=ASSERTED if not under or best else PRINTED,
-            reference=reference,
-            **base,
-        )
-        rows.append(_with_peer(row, lines))
-    return rows
-
-
-def _spread(lines: list[str], row: Row) -> str:
-    """The per-split range of an FD ratio, from the report that printed the same ratio."""
-    if not row.metric.startswith("FD"):
-        return ""
-    for line in lines:
-        if row.variant and not line.startswith(f"{row.variant}: "):
-            continue
-        m = SPLITS.search(line)
-        if m and m["ratio"] == row.value:
-            return f"splits {m['lo']}–{m['hi']}"
-    return ""
-
-
-def _with_peer(row: Row, lines: list[str]) -> Row:
-    return Row(**{**row.__dict__, "peer": _peer(lines, row), "spread": _spread(lines, row)})
+def _verdict_row(v: Verdict, lines: list[str], base: dict) -> Row:
+    """The row of one stored verdict; a verdict the chapter does not assert is "printed only"."""
+    row = Row(
+        variant=v.variant,
+        metric=v.measure,
+        value=f"{v.value:{v.fmt}}",
+        sign=v.sign,
+        bar=f"{v.bar:g}",
+        bar_met=v.bar_met,
+        target=f"{v.target:g}",
+        target_reached=v.target_reached,
+        peer="",
+        asserted=ASSERTED if v.asserted else PRINTED,
+        reference=v.reference,
+        spread=f"splits {v.spread[0]:.2f}–{v.spread[1]:.2f}" if v.spread else "",
+        **base,
+    )
+    return Row(**{**row.__dict__, "peer": _peer(lines, row)})
 
 
 def _measure(metric: str, value: str, base: dict, **extra) -> Row:
@@ -338,28 +291,32 @@ MEASURES = {"09_evaluating": _chapter9_rows, "11_fast": _chapter11_rows}
 
 
 def read_chapter(notebook: str, chapter: str, framework: str) -> list[Row]:
-    """The rows of one chapter: one per ``against`` line its stored run printed, or, for a
-    chapter in :data:`MEASURES`, the measures its tables printed."""
+    """The rows of one chapter: one per verdict its stored run displayed, or, for a chapter in
+    :data:`MEASURES`, the measures its tables printed."""
     path = ROOT / notebook
     if not path.exists():
         raise ResultsError(f"{notebook} does not exist: chapters/registry.yml names it")
+    try:
+        stored = read_notebook(path)
+    except ValueError as error:
+        raise ResultsError(str(error)) from error
     lines = stored_lines(path)
-    facts = _summary(notebook, lines)
+    facts = _summary(notebook, stored)
     base = dict(
         chapter=chapter,
         framework=framework,
-        device=facts["device"],
-        wall_s=float(facts["wall"]),
+        device=facts.device,
+        wall_s=facts.wall_s,
         notebook=notebook,
     )
     reader = next((r for prefix, r in MEASURES.items() if prefix in notebook), None)
-    rows = _verdict_rows(lines, base)
+    rows = [_verdict_row(v, lines, base) for v in stored.verdicts]
     if reader is not None:
         rows += reader(lines, code_source(path), base)
     if not rows:
         raise ResultsError(
-            f"{notebook} stores no verdict line of quality.against "
-            "('<measure> <value>: bar <= <bar> met; target <= <target> reached')"
+            f"{notebook} stores no verdict: display(quality.against(...)) in its full profile "
+            "stores one ('<measure> <value>: bar <= <bar> met; target <= <target> reached')"
         )
     return rows
 
