@@ -30,7 +30,9 @@ REPORT = re.compile(
     r"(?P<base>[\d.]+) ± (?P<std>[\d.]+), ratio (?P<ratio>[\d.]+) "
     r"\(splits: (?P<lo>[\d.]+)-(?P<hi>[\d.]+)\)"
 )
-TRACK = re.compile(r"^(?P<style>one-hot|embedding) step\s+[\d,]+: FD/baseline\s+(?P<r>[\d.]+),")
+TRACK = re.compile(
+    r"^(?P<style>one-hot|embedding) step\s+[\d,]+: (?:validation )?FD/baseline\s+(?P<r>[\d.]+),"
+)
 CLASS_ROW = re.compile(r"^(?P<name>\S.{0,11}?)\s+(?P<real>[\d.]+)% \|(?P<rest>.*)$")
 
 
@@ -122,7 +124,7 @@ def test_stored_run_satisfies_the_reworded_claims(framework):
     assert ch8["accuracy"][best] >= ch8["real_overall"] - 0.08
     acc, real = ch8["generated"][best], ch8["real"]
     worst = int(np.argmin(real))
-    assert acc[worst] < np.delete(acc, worst).min() - 0.05
+    assert acc[worst] < ch8["accuracy"][best] - 0.10  # shirts: far below G's mean
     assert ch8["real_overall"] < 0.95 and real.min() < 0.85 and np.max(acc - real) > 0
 
 
