@@ -3,10 +3,12 @@
 A training chapter sets each measure beside the bar its full run asserts and a stretch target it
 only prints (:class:`Verdict`), and ends with one line saying where, on what and for how long it
 ran (:class:`RunSummary`). Both print as the line a reader reads. Shown with IPython's
-``display`` they also store their numbers in the notebook, as JSON under a MIME type of their own
-(:data:`VERDICT_MIME`, :data:`RUN_MIME`) beside the ``text/plain`` line; Jupyter, Colab and the
-rendered book show the line, and programs read the numbers with :func:`read_notebook` instead of
-parsing text. The book's results page, its tests and ``scripts/compare_runs.py`` do.
+``display`` they also store their numbers in the notebook: the output's data is the
+``text/plain`` line, and its metadata holds the numbers as JSON under a MIME type of their own
+(:data:`VERDICT_MIME`, :data:`RUN_MIME`). Jupyter, Colab and the rendered book show the line (the
+metadata is not rendered, so no viewer has to know the type), and programs read the numbers with
+:func:`read_notebook` instead of parsing text. The book's results page, its tests and
+``scripts/compare_runs.py`` do.
 
 Example::
 
@@ -27,9 +29,9 @@ from pathlib import Path
 
 __all__ = ["VERDICT_MIME", "RUN_MIME", "Verdict", "RunSummary", "StoredResults", "read_notebook"]
 
-#: MIME type of a verdict's data in a notebook output (JSON of :meth:`Verdict.to_json`)
+#: key of a verdict's data in a notebook output's metadata (JSON of :meth:`Verdict.to_json`)
 VERDICT_MIME = "application/vnd.gan-book.verdict+json"
-#: MIME type of a run summary's data in a notebook output (JSON of :meth:`RunSummary.to_json`)
+#: key of a run summary's data in a notebook output's metadata (JSON of :meth:`RunSummary.to_json`)
 RUN_MIME = "application/vnd.gan-book.run+json"
 
 
@@ -115,8 +117,8 @@ class Verdict:
         """The verdict whose :meth:`to_json` is ``data``."""
         return cls(**data)
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        return {"text/plain": self.text(), VERDICT_MIME: self.to_json()}
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        return {"text/plain": self.text()}, {VERDICT_MIME: self.to_json()}
 
 
 @dataclass(frozen=True)
@@ -161,8 +163,8 @@ class RunSummary:
         pairs = {k: dict(map(tuple, data[k])) for k in ("versions", "facts")}
         return cls(**{**data, **pairs})
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        return {"text/plain": self.line(), RUN_MIME: self.to_json()}
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        return {"text/plain": self.line()}, {RUN_MIME: self.to_json()}
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,8 @@ class StoredResults:
 def read_notebook(path: str | Path) -> StoredResults:
     """The verdicts and run summaries stored in the outputs of a notebook (``.ipynb``) file.
 
-    Each one is read from its JSON, and the ``text/plain`` line stored beside it must be the line
+    Each one is read from its JSON in an output's metadata, and the ``text/plain`` line stored in
+    that output's data must be the line
     that JSON prints: a notebook edited by hand, or written by another version of this module, in
     which the two disagree raises ``ValueError`` naming the cell.
     """
@@ -193,14 +196,14 @@ def read_notebook(path: str | Path) -> StoredResults:
     verdicts, runs = [], []
     for index, cell in enumerate(cells):
         for out in cell.get("outputs", []):
-            data = out.get("data", {})
+            data, meta = out.get("data", {}), out.get("metadata", {})
             for mime, kind, found in (
                 (VERDICT_MIME, Verdict, verdicts),
                 (RUN_MIME, RunSummary, runs),
             ):
-                if mime not in data:
+                if mime not in meta:
                     continue
-                record = kind.from_json(data[mime])
+                record = kind.from_json(meta[mime])
                 shown = "".join(data.get("text/plain", ""))
                 expected = record.text() if kind is Verdict else record.line()
                 if shown != expected:

@@ -42,7 +42,7 @@ def cell_texts(path: Path) -> list[tuple[str, list[str]]]:
             continue
         lines = []
         for output in cell.get("outputs", []):
-            if {VERDICT_MIME, RUN_MIME} & set(output.get("data", {})):
+            if {VERDICT_MIME, RUN_MIME} & set(output.get("metadata", {})):
                 continue  # compared as data: compare_records
             text = output.get("text") or output.get("data", {}).get("text/plain", "")
             text = "".join(text) if isinstance(text, list) else text

@@ -34,7 +34,8 @@ def test_a_changed_number_is_reported_and_timings_are_not(tmp_path: Path):
 def _displayed(path: Path, *records) -> Path:
     cell = nbformat.v4.new_code_cell("display(result)")
     cell.outputs = [
-        nbformat.v4.new_output("display_data", data=r._repr_mimebundle_()) for r in records
+        nbformat.v4.new_output("display_data", data=d, metadata=m)
+        for d, m in (r._repr_mimebundle_() for r in records)
     ]
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
     return path

@@ -28,7 +28,7 @@ def _verdict_lines(notebook: Path) -> list[str]:
     for cell in json.loads(notebook.read_text())["cells"]:
         for out in cell.get("outputs", []):
             text = "".join(out.get("text") or out.get("data", {}).get("text/plain", ""))
-            if VERDICT_MIME in out.get("data", {}):
+            if VERDICT_MIME in out.get("metadata", {}):
                 lines.append(text)
             else:
                 printed += [line for line in text.splitlines() if ": bar " in line]
@@ -223,8 +223,9 @@ def _notebook(path: Path, outputs: list) -> str:
         if isinstance(item, str):
             cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=item + "\n"))
         else:
+            data, metadata = item._repr_mimebundle_()
             cell.outputs.append(
-                nbformat.v4.new_output("display_data", data=item._repr_mimebundle_())
+                nbformat.v4.new_output("display_data", data=data, metadata=metadata)
             )
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

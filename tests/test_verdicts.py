@@ -16,8 +16,8 @@ def _notebook(tmp_path, *outputs) -> str:
     """A one-cell notebook whose outputs are the display bundles of ``outputs``."""
     cell = {"cell_type": "code", "source": "", "metadata": {}, "outputs": []}
     for record in outputs:
-        bundle = record._repr_mimebundle_()
-        cell["outputs"].append({"output_type": "display_data", "metadata": {}, "data": bundle})
+        data, metadata = record._repr_mimebundle_()
+        cell["outputs"].append({"output_type": "display_data", "metadata": metadata, "data": data})
     path = tmp_path / "run.ipynb"
     path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4}))
     return path
@@ -26,9 +26,9 @@ def _notebook(tmp_path, *outputs) -> str:
 def test_a_verdict_prints_its_line_and_carries_its_numbers():
     v = Verdict("worst class accuracy", 0.4, 0.5, 0.85, lower_is_better=False, fmt=".3f")
     assert str(v) == "worst class accuracy 0.400: bar >= 0.5 NOT met; target >= 0.85 not reached"
-    bundle = v._repr_mimebundle_()
-    assert bundle["text/plain"] == str(v) and bundle[VERDICT_MIME]["value"] == 0.4
-    assert Verdict.from_json(json.loads(json.dumps(bundle[VERDICT_MIME]))) == v
+    data, metadata = v._repr_mimebundle_()
+    assert data == {"text/plain": str(v)} and metadata[VERDICT_MIME]["value"] == 0.4
+    assert Verdict.from_json(json.loads(json.dumps(metadata[VERDICT_MIME]))) == v
 
 
 def test_a_variant_line_is_indented_under_its_header_and_may_be_printed_only():
