@@ -184,9 +184,9 @@ def read_notebook(path: str | Path) -> StoredResults:
     """The verdicts and run summaries stored in the outputs of a notebook (``.ipynb``) file.
 
     Each one is read from its JSON in an output's metadata, and the ``text/plain`` line stored in
-    that output's data must be the line
-    that JSON prints: a notebook edited by hand, or written by another version of this module, in
-    which the two disagree raises ``ValueError`` naming the cell.
+    that output's data must be the line that JSON prints: a notebook edited by hand, or written by
+    another version of this module, in which the two disagree raises ``ValueError`` naming the
+    cell.
     """
     path = Path(path)
     try:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-
 from companion.verdicts import RunSummary, Verdict
+from tests.notebook_files import write_notebook
 from tests.repo_modules import script
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,10 +13,7 @@ compare_runs = script("compare_runs")
 
 
 def _notebook(path: Path, text: str) -> Path:
-    cell = nbformat.v4.new_code_cell("print(result)")
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
-    return path
+    return write_notebook(path, [text])
 
 
 def test_a_changed_number_is_reported_and_timings_are_not(tmp_path: Path):
@@ -32,13 +28,7 @@ def test_a_changed_number_is_reported_and_timings_are_not(tmp_path: Path):
 
 
 def _displayed(path: Path, *records) -> Path:
-    cell = nbformat.v4.new_code_cell("display(result)")
-    cell.outputs = [
-        nbformat.v4.new_output("display_data", data=d, metadata=m)
-        for d, m in (r._repr_mimebundle_() for r in records)
-    ]
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
-    return path
+    return write_notebook(path, list(records))
 
 
 def test_verdicts_and_run_facts_are_compared_as_data_and_wall_time_is_not(tmp_path: Path):

@@ -13,6 +13,7 @@ import pytest
 
 from companion.verdicts import VERDICT_MIME, RunSummary, Verdict
 from tests.book_site import build_book
+from tests.notebook_files import write_notebook
 from tests.repo_modules import book
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -218,16 +219,7 @@ def test_the_built_page_shows_every_row():
 
 def _notebook(path: Path, outputs: list) -> str:
     """A notebook whose one cell printed the strings and displayed the records of ``outputs``."""
-    cell = nbformat.v4.new_code_cell("print()")
-    for item in outputs:
-        if isinstance(item, str):
-            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=item + "\n"))
-        else:
-            data, metadata = item._repr_mimebundle_()
-            cell.outputs.append(
-                nbformat.v4.new_output("display_data", data=data, metadata=metadata)
-            )
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    write_notebook(path, [o + "\n" if isinstance(o, str) else o for o in outputs])
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 

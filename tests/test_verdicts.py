@@ -10,17 +10,11 @@ import pytest
 
 from companion import settings, verdicts
 from companion.verdicts import RUN_MIME, VERDICT_MIME, RunSummary, Verdict
+from tests.notebook_files import write_notebook
 
 
-def _notebook(tmp_path, *outputs) -> str:
-    """A one-cell notebook whose outputs are the display bundles of ``outputs``."""
-    cell = {"cell_type": "code", "source": "", "metadata": {}, "outputs": []}
-    for record in outputs:
-        data, metadata = record._repr_mimebundle_()
-        cell["outputs"].append({"output_type": "display_data", "metadata": metadata, "data": data})
-    path = tmp_path / "run.ipynb"
-    path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4}))
-    return path
+def _notebook(tmp_path, *outputs) -> Path:
+    return write_notebook(tmp_path / "run.ipynb", list(outputs))
 
 
 def test_a_verdict_prints_its_line_and_carries_its_numbers():

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import registry  # book/_ext/registry.py, beside this file
@@ -191,7 +191,7 @@ def _verdict_row(v: Verdict, lines: list[str], base: dict) -> Row:
         spread=f"splits {v.spread[0]:.2f}–{v.spread[1]:.2f}" if v.spread else "",
         **base,
     )
-    return Row(**{**row.__dict__, "peer": _peer(lines, row)})
+    return replace(row, peer=_peer(lines, row))
 
 
 def _measure(metric: str, value: str, base: dict, **extra) -> Row:
